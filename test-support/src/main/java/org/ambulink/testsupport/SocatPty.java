@@ -1,4 +1,4 @@
-package org.ambulink.drivers.transport.serial;
+package org.ambulink.testsupport;
 
 import java.io.File;
 import java.io.IOException;
@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
  * to a port opened on either end looks like a pulled cable; a new pair on the same paths is the
  * cable plugged back in.
  */
-final class SocatPty implements AutoCloseable {
+public final class SocatPty implements AutoCloseable {
   private static final Duration START_TIMEOUT = Duration.ofSeconds(5);
 
   private final Path dir;
@@ -33,7 +33,7 @@ final class SocatPty implements AutoCloseable {
   }
 
   /** Fails with instructions when socat is missing: these tests must not be skipped silently. */
-  static void requireSocat() {
+  public static void requireSocat() {
     for (String dir :
         System.getenv().getOrDefault("PATH", "/usr/bin:/bin").split(File.pathSeparator)) {
       if (Files.isExecutable(Path.of(dir, "socat"))) {
@@ -41,13 +41,13 @@ final class SocatPty implements AutoCloseable {
       }
     }
     throw new AssertionError(
-        "socat is not installed, but the serial transport tests drive real pseudo-terminals"
+        "socat is not installed, but the serial tests drive real pseudo-terminals"
             + " through it. Run the project's test command bin/test (it installs socat), or"
             + " apt-get install -y socat.");
   }
 
   /** Starts a pair with the links {@code dir/a} and {@code dir/b}, replacing stale links. */
-  static SocatPty start(Path dir) throws IOException, InterruptedException {
+  public static SocatPty start(Path dir) throws IOException, InterruptedException {
     requireSocat();
     Path a = dir.resolve("a");
     Path b = dir.resolve("b");
@@ -75,27 +75,27 @@ final class SocatPty implements AutoCloseable {
     return pty;
   }
 
-  Path dir() {
+  public Path dir() {
     return dir;
   }
 
-  String a() {
+  public String a() {
     return a.toString();
   }
 
-  String b() {
+  public String b() {
     return b.toString();
   }
 
-  long pid() {
+  public long pid() {
     return process.pid();
   }
 
-  boolean isAlive() {
+  public boolean isAlive() {
     return process.isAlive();
   }
 
-  String log() {
+  public String log() {
     try {
       return Files.readString(log, StandardCharsets.UTF_8);
     } catch (IOException e) {

@@ -23,6 +23,7 @@ import jssc.SerialPort;
 import org.ambulink.drivers.intake.FrameHandler;
 import org.ambulink.drivers.intake.LinkListener;
 import org.ambulink.drivers.transport.serial.SerialHealth.State;
+import org.ambulink.testsupport.SocatPty;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
