@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ThreadLocalRandom;
+import jssc.SerialPort;
+import org.ambulink.drivers.transport.serial.ReopenBackoff;
 import org.ambulink.drivers.transport.serial.SerialHealth;
+import org.ambulink.drivers.transport.serial.SerialPorts;
 import org.ambulink.drivers.transport.serial.SerialSettings;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,6 +35,12 @@ public final class SerialNmeaReader implements AutoCloseable {
 
   /** How long {@link #close()} waits for the reader thread. */
   static final Duration CLOSE_TIMEOUT = Duration.ofSeconds(5);
+
+  /**
+   * Largest read in one call; half the monitor link's, as an NMEA receiver sends at most a few KiB
+   * a second.
+   */
+  static final int READ_CHUNK = 4096;
 
   /** Lines rejected in a row after opening before the log suggests a wrong baud rate. */
   private static final int REJECTED_IN_A_ROW_WARNING = 20;
@@ -154,16 +162,15 @@ public final class SerialNmeaReader implements AutoCloseable {
   }
 
   private void run() {
-    long initial = settings.reopenInitialDelay().toNanos();
-    long max = settings.reopenMaxDelay().toNanos();
-    long nextDelay = initial;
+    ReopenBackoff backoff =
+        new ReopenBackoff(settings.reopenInitialDelay(), settings.reopenMaxDelay());
     boolean wasOpen = false;
     boolean outageLogged = false;
     try {
       while (!closed) {
-        GpsSerialPort port;
+        SerialPort port;
         try {
-          port = GpsSerialPort.open(settings);
+          port = SerialPorts.open(settings);
         } catch (IOException e) {
           lastError = e.getMessage();
           if (!outageLogged) {
@@ -171,8 +178,7 @@ public final class SerialNmeaReader implements AutoCloseable {
                 "{}; retrying with backoff up to {}", e.getMessage(), settings.reopenMaxDelay());
             outageLogged = true;
           }
-          sleepNanos(jittered(nextDelay));
-          nextDelay = Math.min(max, nextDelay * 2);
+          sleep(backoff.next());
           continue;
         }
         outageLogged = false;
@@ -183,7 +189,7 @@ public final class SerialNmeaReader implements AutoCloseable {
         Session session = new Session(port);
         String reason = session.run();
         if (session.receivedLines) {
-          nextDelay = initial; // the link proved itself
+          backoff.reset(); // the link proved itself
         }
         state = SerialHealth.State.DISCONNECTED;
         if (reason == null) {
@@ -191,8 +197,7 @@ public final class SerialNmeaReader implements AutoCloseable {
         }
         lastError = reason;
         log.warn("{}: GPS link lost: {}; reopening", portName, reason);
-        sleepNanos(jittered(nextDelay));
-        nextDelay = Math.min(max, nextDelay * 2);
+        sleep(backoff.next());
       }
     } catch (InterruptedException e) {
       // close()
@@ -201,25 +206,21 @@ public final class SerialNmeaReader implements AutoCloseable {
     }
   }
 
-  /** Up to a quarter shorter, so several appliances don't retry in step. */
-  private static long jittered(long nanos) {
-    return Math.max(1, nanos - (long) (nanos * 0.25 * ThreadLocalRandom.current().nextDouble()));
-  }
-
-  private static void sleepNanos(long nanos) throws InterruptedException {
+  private static void sleep(Duration delay) throws InterruptedException {
+    long nanos = delay.toNanos();
     Thread.sleep(nanos / 1_000_000, (int) (nanos % 1_000_000));
   }
 
   /** One open period of the port. */
   private final class Session implements NmeaLineSplitter.Sink {
-    private final GpsSerialPort port;
+    private final SerialPort port;
     private final NmeaLineSplitter splitter = new NmeaLineSplitter(NmeaParser.MAX_LINE_CHARS);
     private final long silenceNanos = settings.silenceWatchdog().toNanos();
     private boolean receivedLines;
     private int rejectedInARow;
     private boolean baudWarned;
 
-    Session(GpsSerialPort port) {
+    Session(SerialPort port) {
       this.port = port;
     }
 
@@ -233,7 +234,7 @@ public final class SerialNmeaReader implements AutoCloseable {
       log.info("{}: GPS port opened ({})", portName, settings.lineSettings());
       try {
         while (!closed) {
-          int available = port.available();
+          int available = SerialPorts.available(port);
           if (available == 0) {
             long now = System.nanoTime();
             if (!silentReported && silenceNanos > 0 && now - lastByteNanos > silenceNanos) {
@@ -245,10 +246,10 @@ public final class SerialNmeaReader implements AutoCloseable {
                   portName,
                   Duration.ofNanos(now - lastByteNanos).toMillis());
             }
-            Thread.sleep(GpsSerialPort.IDLE_POLL_MILLIS);
+            Thread.sleep(SerialPorts.IDLE_POLL_MILLIS);
             continue;
           }
-          byte[] bytes = port.read(available, GpsSerialPort.READ_CHUNK);
+          byte[] bytes = SerialPorts.read(port, available, READ_CHUNK);
           lastByteNanos = System.nanoTime();
           if (silentReported) {
             silentReported = false;
@@ -264,7 +265,7 @@ public final class SerialNmeaReader implements AutoCloseable {
         Thread.currentThread().interrupt(); // close(): the outer loop ends
         return null;
       } finally {
-        port.close();
+        SerialPorts.closeQuietly(port);
         splitter.reset();
       }
     }

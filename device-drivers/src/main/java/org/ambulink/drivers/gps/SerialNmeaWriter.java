@@ -3,6 +3,8 @@ package org.ambulink.drivers.gps;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import jssc.SerialPort;
+import org.ambulink.drivers.transport.serial.SerialPorts;
 import org.ambulink.drivers.transport.serial.SerialSettings;
 
 /**
@@ -11,10 +13,10 @@ import org.ambulink.drivers.transport.serial.SerialSettings;
  * opens a new writer. Calls are serialised.
  */
 public final class SerialNmeaWriter implements NmeaSink, AutoCloseable {
-  private final GpsSerialPort port;
+  private final SerialPort port;
   private boolean closed;
 
-  private SerialNmeaWriter(GpsSerialPort port) {
+  private SerialNmeaWriter(SerialPort port) {
     this.port = port;
   }
 
@@ -24,7 +26,7 @@ public final class SerialNmeaWriter implements NmeaSink, AutoCloseable {
    * @throws IOException when the port is missing, busy or not a serial port
    */
   public static SerialNmeaWriter open(SerialSettings settings) throws IOException {
-    return new SerialNmeaWriter(GpsSerialPort.open(settings));
+    return new SerialNmeaWriter(SerialPorts.open(settings));
   }
 
   /** Writes {@code sentence} followed by CR/LF. */
@@ -37,16 +39,16 @@ public final class SerialNmeaWriter implements NmeaSink, AutoCloseable {
   /** Writes bytes as they are, e.g. line noise in a test. */
   public synchronized void writeRaw(byte[] bytes) throws IOException {
     if (closed) {
-      throw new IOException("NMEA writer on " + port.name() + " is closed");
+      throw new IOException("NMEA writer on " + port.getPortName() + " is closed");
     }
-    port.write(bytes);
+    SerialPorts.write(port, bytes);
   }
 
   @Override
   public synchronized void close() {
     if (!closed) {
       closed = true;
-      port.close();
+      SerialPorts.closeQuietly(port);
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.ambulink.drivers.intake;
 
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 
 /**
@@ -16,4 +17,33 @@ public interface FrameHandler {
    * @return the ACK payload to send, unframed
    */
   CompletionStage<byte[]> onFrame(byte[] payload, String peer);
+
+  /**
+   * Calls {@code handler} the way every transport does, so that a handler bug can never escape into
+   * the read loop: the result completes with the ACK payload (possibly null), or exceptionally when
+   * the handler threw, returned no stage, or its stage failed. The result is a fresh future, so a
+   * transport may wait on it even when the handler's stage does not support {@link
+   * CompletionStage#toCompletableFuture()}.
+   */
+  static CompletableFuture<byte[]> ackOf(FrameHandler handler, byte[] payload, String peer) {
+    CompletableFuture<byte[]> ack = new CompletableFuture<>();
+    try {
+      CompletionStage<byte[]> stage = handler.onFrame(payload, peer);
+      if (stage == null) {
+        ack.completeExceptionally(new NullPointerException("handler returned no stage"));
+      } else {
+        stage.whenComplete(
+            (bytes, error) -> {
+              if (error != null) {
+                ack.completeExceptionally(error);
+              } else {
+                ack.complete(bytes);
+              }
+            });
+      }
+    } catch (RuntimeException e) {
+      ack.completeExceptionally(e);
+    }
+    return ack;
+  }
 }

@@ -7,6 +7,8 @@ import static org.ambulink.drivers.mllp.Mllp.START_BLOCK;
 import java.util.Arrays;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Queue;
+import java.util.function.Consumer;
 
 /**
  * Incremental MLLP frame decoder: turns an arbitrarily chunked byte stream into frame payloads with
@@ -60,6 +62,26 @@ public final class MllpDecoder {
 
     /** A frame was dropped at the framing level; the decoder has already resynchronised. */
     default void rejected(MllpProtocolException e) {}
+
+    /**
+     * A sink for the sending end of a link: adds each frame to {@code frames} in arrival order and
+     * hands each rejection to {@code onRejected}; skipped garbage is ignored.
+     */
+    static Sink queueing(Queue<byte[]> frames, Consumer<MllpProtocolException> onRejected) {
+      Objects.requireNonNull(frames, "frames");
+      Objects.requireNonNull(onRejected, "onRejected");
+      return new Sink() {
+        @Override
+        public void frame(byte[] payload) {
+          frames.add(payload);
+        }
+
+        @Override
+        public void rejected(MllpProtocolException e) {
+          onRejected.accept(e);
+        }
+      };
+    }
   }
 
   private static final int INITIAL_CAPACITY = 4096;

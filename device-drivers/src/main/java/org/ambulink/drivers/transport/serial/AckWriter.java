@@ -3,7 +3,6 @@ package org.ambulink.drivers.transport.serial;
 import java.io.IOException;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -67,18 +66,11 @@ final class AckWriter implements AutoCloseable {
     return true;
   }
 
-  /** Queues the ACK of the next frame of {@code link}; needs a slot from {@link #acquire}. */
-  void submit(Link link, CompletionStage<byte[]> stage) {
-    CompletableFuture<byte[]> ack = new CompletableFuture<>();
-    // Bridge instead of toCompletableFuture(): a CompletionStage need not support it.
-    stage.whenComplete(
-        (bytes, error) -> {
-          if (error != null) {
-            ack.completeExceptionally(error);
-          } else {
-            ack.complete(bytes);
-          }
-        });
+  /**
+   * Queues the ACK of the next frame of {@code link}, as {@link
+   * org.ambulink.drivers.intake.FrameHandler#ackOf} gives it; needs a slot from {@link #acquire}.
+   */
+  void submit(Link link, CompletableFuture<byte[]> ack) {
     queue.add(new Pending(link, ++sequence, ack));
   }
 

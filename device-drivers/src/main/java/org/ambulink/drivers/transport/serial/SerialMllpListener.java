@@ -4,9 +4,6 @@ import java.io.IOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicReference;
 import jssc.SerialPort;
 import org.ambulink.drivers.intake.FrameHandler;
@@ -129,10 +126,7 @@ public final class SerialMllpListener implements AutoCloseable {
 
   private void runReader() {
     ReopenBackoff backoff =
-        new ReopenBackoff(
-            settings.reopenInitialDelay(),
-            settings.reopenMaxDelay(),
-            () -> ThreadLocalRandom.current().nextDouble());
+        new ReopenBackoff(settings.reopenInitialDelay(), settings.reopenMaxDelay());
     boolean wasOpen = false;
     boolean outageLogged = false;
     try {
@@ -279,16 +273,7 @@ public final class SerialMllpListener implements AutoCloseable {
         Thread.currentThread().interrupt();
         throw new SessionEnded();
       }
-      CompletionStage<byte[]> stage;
-      try {
-        stage = handler.onFrame(payload, portName);
-        if (stage == null) {
-          stage = CompletableFuture.failedFuture(new NullPointerException("handler gave no stage"));
-        }
-      } catch (RuntimeException e) {
-        stage = CompletableFuture.failedFuture(e);
-      }
-      acks.submit(this, stage);
+      acks.submit(this, FrameHandler.ackOf(handler, payload, portName));
     }
 
     @Override

@@ -9,7 +9,6 @@ import java.util.Objects;
 import jssc.SerialPort;
 import org.ambulink.drivers.mllp.Mllp;
 import org.ambulink.drivers.mllp.MllpDecoder;
-import org.ambulink.drivers.mllp.MllpProtocolException;
 import org.ambulink.drivers.transport.MllpSender;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -35,17 +34,9 @@ public final class SerialMllpSender implements MllpSender {
     this.port = port;
     this.decoder = new MllpDecoder(settings.maxFrameBytes());
     this.sink =
-        new MllpDecoder.Sink() {
-          @Override
-          public void frame(byte[] payload) {
-            replies.add(payload);
-          }
-
-          @Override
-          public void rejected(MllpProtocolException e) {
-            log.debug("{}: reply frame rejected: {}", settings.portName(), e.getMessage());
-          }
-        };
+        MllpDecoder.Sink.queueing(
+            replies,
+            e -> log.debug("{}: reply frame rejected: {}", settings.portName(), e.getMessage()));
   }
 
   /**

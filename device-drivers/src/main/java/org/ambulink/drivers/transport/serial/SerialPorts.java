@@ -10,9 +10,14 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The only place that talks to jssc: opens a port with {@link SerialSettings}, and turns jssc's
- * boolean results and exceptions into {@link IOException}s that say what to check.
+ * boolean results and exceptions into {@link IOException}s that say what to check. Shared by the
+ * serial monitor link (this package) and the GPS receiver link ({@code org.ambulink.drivers.gps}).
+ *
+ * <p>The {@link SerialPort} that {@link #open} returns is a handle to pass back to these methods;
+ * callers do not read, write or close it through jssc themselves. Reads never block: readers poll
+ * {@link #available} and sleep {@link #IDLE_POLL_MILLIS} when nothing is waiting.
  */
-final class SerialPorts {
+public final class SerialPorts {
   private static final Logger log = LoggerFactory.getLogger(SerialPorts.class);
 
   /** Largest read in one call; the kernel's tty buffer is 4 KiB, so this drains it in one go. */
@@ -22,12 +27,18 @@ final class SerialPorts {
    * How long an idle reader sleeps before asking the port again. jssc offers no read with a timeout
    * that does not spin, so readers poll FIONREAD: 200 cheap ioctls a second when idle.
    */
-  static final long IDLE_POLL_MILLIS = 5;
+  public static final long IDLE_POLL_MILLIS = 5;
 
   private SerialPorts() {}
 
-  /** Opens the port and applies the line settings; the caller owns (and closes) the result. */
-  static SerialPort open(SerialSettings settings) throws IOException {
+  /**
+   * Opens the port and applies the line settings; the caller owns the result and closes it with
+   * {@link #closeQuietly}.
+   *
+   * @throws IOException saying what to check when the port is missing, busy, not accessible, not a
+   *     serial port, or rejects the settings
+   */
+  public static SerialPort open(SerialSettings settings) throws IOException {
     String name = settings.portName();
     SerialPort port = new SerialPort(name);
     try {
@@ -49,7 +60,7 @@ final class SerialPorts {
               "{}: setParams returned false on a pseudo-terminal (RTS/DTR unsupported)", name);
         } else {
           log.warn(
-              "{}: the port did not accept all line settings ({}); if the monitor's data looks"
+              "{}: the port did not accept all line settings ({}); if the data looks"
                   + " garbled, check that the adapter supports this speed",
               name,
               settings.lineSettings());
@@ -64,12 +75,16 @@ final class SerialPorts {
   }
 
   /** Bytes waiting to be read; throws when the port is gone (a hung-up tty answers EIO). */
-  static int available(SerialPort port) throws IOException {
+  public static int available(SerialPort port) throws IOException {
     try {
       int n = port.getInputBufferBytesCount();
       if (n < 0) {
         throw new IOException(
-            "serial port " + port.getPortName() + " stopped answering (input count " + n + ")");
+            "serial port "
+                + port.getPortName()
+                + " stopped answering (input count "
+                + n
+                + "); the cable or adapter was probably unplugged");
       }
       return n;
     } catch (SerialPortException e) {
@@ -78,7 +93,7 @@ final class SerialPorts {
   }
 
   /** Reads up to {@code max} of the bytes already waiting; never blocks when some are waiting. */
-  static byte[] read(SerialPort port, int available, int max) throws IOException {
+  public static byte[] read(SerialPort port, int available, int max) throws IOException {
     try {
       return port.readBytes(Math.min(available, max));
     } catch (SerialPortException e) {
@@ -87,7 +102,7 @@ final class SerialPorts {
   }
 
   /** Writes all of {@code bytes}; jssc reports a partial write only as {@code false}. */
-  static void write(SerialPort port, byte[] bytes) throws IOException {
+  public static void write(SerialPort port, byte[] bytes) throws IOException {
     boolean complete;
     try {
       complete = port.writeBytes(bytes);
@@ -105,7 +120,8 @@ final class SerialPorts {
     }
   }
 
-  static void closeQuietly(SerialPort port) {
+  /** Closes the port if it is open; a failure to close is logged at debug level, not thrown. */
+  public static void closeQuietly(SerialPort port) {
     try {
       if (port.isOpened()) {
         port.closePort();
@@ -154,7 +170,9 @@ final class SerialPorts {
           + " setting";
     }
     if (type.equals(SerialPortException.TYPE_PORT_BUSY)) {
-      return "serial port " + name + " is in use by another program; stop it and retry";
+      return "serial port "
+          + name
+          + " is in use by another program (gpsd or ModemManager?); stop it and retry";
     }
     if (type.equals(SerialPortException.TYPE_PERMISSION_DENIED)) {
       return "serial port "

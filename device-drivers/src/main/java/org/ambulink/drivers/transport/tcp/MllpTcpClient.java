@@ -44,6 +44,7 @@ public final class MllpTcpClient implements MllpSender {
   private final ReentrantLock sendLock = new ReentrantLock();
   private final ReentrantLock receiveLock = new ReentrantLock();
   private final byte[] readBuffer = new byte[8192];
+  private final MllpDecoder.Sink sink;
   private MllpProtocolException rejected;
 
   private MllpTcpClient(Socket socket, String description, int maxReplyBytes) throws IOException {
@@ -52,6 +53,14 @@ public final class MllpTcpClient implements MllpSender {
     this.out = socket.getOutputStream();
     this.in = socket.getInputStream();
     this.decoder = new MllpDecoder(maxReplyBytes);
+    this.sink = MllpDecoder.Sink.queueing(replies, this::keepFirstRejection);
+  }
+
+  /** Called under the receive lock; {@link #awaitReply} throws it before the next reply. */
+  private void keepFirstRejection(MllpProtocolException e) {
+    if (rejected == null) {
+      rejected = e;
+    }
   }
 
   /**
@@ -146,23 +155,7 @@ public final class MllpTcpClient implements MllpSender {
                   + " closed the connection before replying"
                   + truncated.map(t -> " (" + t.getMessage() + ")").orElse(""));
         }
-        decoder.feed(
-            readBuffer,
-            0,
-            n,
-            new MllpDecoder.Sink() {
-              @Override
-              public void frame(byte[] payload) {
-                replies.add(payload);
-              }
-
-              @Override
-              public void rejected(MllpProtocolException e) {
-                if (rejected == null) {
-                  rejected = e;
-                }
-              }
-            });
+        decoder.feed(readBuffer, 0, n, sink);
       }
     } finally {
       receiveLock.unlock();

@@ -10,7 +10,6 @@ import java.time.Duration;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
@@ -252,24 +251,7 @@ final class MllpTcpConnection {
         return;
       }
       long seq = ++framesReceived;
-      CompletableFuture<byte[]> ack = new CompletableFuture<>();
-      try {
-        CompletionStage<byte[]> stage = handler.onFrame(payload, peer);
-        if (stage == null) {
-          ack.completeExceptionally(new NullPointerException("handler returned no stage"));
-        } else {
-          stage.whenComplete(
-              (bytes, error) -> {
-                if (error != null) {
-                  ack.completeExceptionally(error);
-                } else {
-                  ack.complete(bytes);
-                }
-              });
-        }
-      } catch (RuntimeException e) {
-        ack.completeExceptionally(e);
-      }
+      CompletableFuture<byte[]> ack = FrameHandler.ackOf(handler, payload, peer);
       pending.add(new Pending(seq, payload.length, ack));
     }
 
