@@ -31,8 +31,9 @@ class IntakeConfiguration {
   }
 
   @Bean
-  MonitorIntake monitorIntake(RecentIntake recent, IntakeTelemetry telemetry) {
-    return new MonitorIntake(new Hl7Decoder(), recent, telemetry);
+  MonitorIntake monitorIntake(MonitorIntake.Sink sink, IntakeTelemetry telemetry) {
+    // the sink is the journal (JournalConfiguration): the ACK waits for its commit
+    return new MonitorIntake(new Hl7Decoder(), sink, telemetry);
   }
 
   @Bean(destroyMethod = "close")

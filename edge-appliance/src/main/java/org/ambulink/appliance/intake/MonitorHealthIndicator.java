@@ -14,7 +14,7 @@ import org.springframework.boot.health.contributor.HealthIndicator;
  * than {@code ambulink.intake.stale-after}; DOWN otherwise, with the reason. Details show the
  * links, the last message age and, when a serial port is configured, its state.
  */
-final class MonitorHealthIndicator implements HealthIndicator {
+public final class MonitorHealthIndicator implements HealthIndicator {
 
   private final IntakeTelemetry telemetry;
   private final RecentIntake recent;

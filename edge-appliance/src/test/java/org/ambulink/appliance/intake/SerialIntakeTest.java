@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -44,13 +43,15 @@ class SerialIntakeTest {
 
   @DynamicPropertySource
   static void serialPort(DynamicPropertyRegistry registry) throws Exception {
-    dir = Files.createTempDirectory("serial-intake");
+    dir = org.ambulink.testsupport.TempDirs.create("serial-intake");
     cable = SocatPty.start(dir);
     registry.add("ambulink.intake.mllp.enabled", () -> "false");
     registry.add("ambulink.intake.serial.enabled", () -> "true");
     registry.add("ambulink.intake.serial.port-name", () -> cable.b());
     registry.add("ambulink.intake.serial.reopen-initial-backoff", () -> "100ms");
     registry.add("ambulink.intake.serial.reopen-max-backoff", () -> "500ms");
+    registry.add("ambulink.journal.directory", () -> dir.resolve("journal").toString());
+    registry.add("ambulink.journal.generate-key", () -> "true");
   }
 
   @AfterAll

@@ -36,9 +36,19 @@ import tools.jackson.databind.JsonNode;
  */
 @SpringBootTest(
     webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {"ambulink.intake.mllp.port=0", "ambulink.intake.stale-after=30s"})
+    properties = {
+      "ambulink.intake.mllp.port=0",
+      "ambulink.intake.stale-after=30s",
+      "ambulink.journal.generate-key=true"
+    })
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
 class TcpIntakeTest {
+
+  @org.springframework.test.context.DynamicPropertySource
+  static void journal(org.springframework.test.context.DynamicPropertyRegistry registry) {
+    java.nio.file.Path dir = org.ambulink.testsupport.TempDirs.create("tcp-intake-journal");
+    registry.add("ambulink.journal.directory", dir::toString);
+  }
 
   private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
   private final Hl7Encoder encoder = new Hl7Encoder();
