@@ -136,7 +136,7 @@ class StatusController {
         new EdLink("NOT_CONFIGURED", "no ED console configured on this appliance yet"),
         delivery,
         new Ehr(
-            t == null || t.state() == Transport.State.EN_ROUTE ? "NOT_STARTED" : "PENDING",
+            "NOT_STARTED",
             t == null ? "" : "EHR delivery is not configured on this appliance yet"),
         gps,
         js,
