@@ -47,6 +47,7 @@ public final class GpsService implements AutoCloseable {
   private volatile EtaEstimator estimator;
   private volatile String estimatorFor = "";
   private volatile Instant lastJournaled = Instant.EPOCH;
+  private volatile String journaledFor = "";
   // simulated route: driving since this (appliance clock) for this transport
   private volatile RouteSimulator route;
   private volatile Instant routeStartedAt;
@@ -97,6 +98,10 @@ public final class GpsService implements AutoCloseable {
       e.update(fix);
     }
     Instant now = clock.instant();
+    if (!t.get().id().equals(journaledFor)) {
+      journaledFor = t.get().id(); // a new transport gets its first position at once
+      lastJournaled = Instant.EPOCH;
+    }
     if (!now.isBefore(lastJournaled.plus(positionInterval))) {
       lastJournaled = now;
       lifecycle.recordPosition(

@@ -684,11 +684,15 @@ public final class Journal implements AutoCloseable {
           out.add(j);
           next = Math.max(next, j.lastSeq() + 1);
         }
-      } catch (JournalTamperedException t) {
-        damaged.add(t);
-        next = Math.max(next, first + 1);
-      } catch (IllegalArgumentException bad) {
-        damaged.add(new JournalTamperedException(stream, first, bad.getMessage()));
+      } catch (JournalTamperedException | IllegalArgumentException bad) {
+        // A damaged chunk that starts before fromSeq was reported to whoever read up to it: the
+        // next page (fromSeq = its first + 1) finds it again as its floor and skips it.
+        if (first >= fromSeq) {
+          damaged.add(
+              bad instanceof JournalTamperedException t
+                  ? t
+                  : new JournalTamperedException(stream, first, bad.getMessage()));
+        }
         next = Math.max(next, first + 1);
       }
     }

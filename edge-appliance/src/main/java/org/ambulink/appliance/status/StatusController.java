@@ -136,8 +136,7 @@ class StatusController {
         new EdLink("NOT_CONFIGURED", "no ED console configured on this appliance yet"),
         delivery,
         new Ehr(
-            "NOT_STARTED",
-            t == null ? "" : "EHR delivery is not configured on this appliance yet"),
+            "NOT_STARTED", t == null ? "" : "EHR delivery is not configured on this appliance yet"),
         gps,
         js,
         warnings);

@@ -10,6 +10,7 @@ import org.ambulink.appliance.journal.Journaled;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ProblemDetail;
 import org.springframework.http.ResponseEntity;
+import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.bind.annotation.ExceptionHandler;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -18,6 +19,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.method.annotation.MethodArgumentTypeMismatchException;
+import tools.jackson.core.JacksonException;
 
 /**
  * The crew's actions and what was journaled, as JSON: start a transport, read the current one, hand
@@ -145,6 +148,29 @@ class TransportController {
   @ExceptionHandler(IllegalArgumentException.class)
   ProblemDetail badRequest(IllegalArgumentException e) {
     return problem(HttpStatus.BAD_REQUEST, "Bad request", e.getMessage());
+  }
+
+  /** A body that is not JSON, or not of the expected shape (e.g. an acuity that does not exist). */
+  @ExceptionHandler(HttpMessageNotReadableException.class)
+  ProblemDetail unreadable(HttpMessageNotReadableException e) {
+    String why =
+        e.getMostSpecificCause() instanceof JacksonException j
+            ? j.getOriginalMessage()
+            : "the request needs a JSON body";
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        "Bad request",
+        "the request body could not be read as JSON: " + why);
+  }
+
+  /** A query parameter of the wrong type; named, since its cause alone only shows the value. */
+  @ExceptionHandler(MethodArgumentTypeMismatchException.class)
+  ProblemDetail badParameter(MethodArgumentTypeMismatchException e) {
+    String type = e.getRequiredType() == null ? "value" : e.getRequiredType().getSimpleName();
+    return problem(
+        HttpStatus.BAD_REQUEST,
+        "Bad request",
+        e.getName() + " must be a " + type + ", was '" + e.getValue() + "'");
   }
 
   @ExceptionHandler(TransportStateException.class)

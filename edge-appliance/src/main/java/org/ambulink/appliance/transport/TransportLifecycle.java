@@ -108,10 +108,10 @@ public final class TransportLifecycle {
             "UNK-" + randomCode(6), r.patientName(), r.sex(), r.approximateAgeYears());
     TransportDetails details =
         new TransportDetails(r.destinationId(), crew, patient, r.chiefComplaint(), r.acuity());
-    Instant now = clock.instant();
     if (before != null) {
       close("closed when the next transport started");
     }
+    Instant now = clock.instant(); // after that close: the next transport starts once it is closed
     String id = "T" + ID_TIME.format(now) + "-" + randomCode(4);
     Transport t = new Transport(id, Transport.State.EN_ROUTE, now, null, null, details);
     record(t, new TransportEvent(TransportEvent.Type.STARTED, id, now, details, ""));
