@@ -1,6 +1,8 @@
 package org.ambulink.demoehr;
 
 import ca.uhn.fhir.context.FhirContext;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -10,6 +12,7 @@ import java.util.Map;
 import java.util.UUID;
 import org.hl7.fhir.instance.model.api.IBaseResource;
 import org.hl7.fhir.r4.model.Bundle;
+import org.hl7.fhir.r4.model.Coding;
 import org.hl7.fhir.r4.model.Identifier;
 import org.hl7.fhir.r4.model.Reference;
 import org.hl7.fhir.r4.model.Resource;
@@ -18,9 +21,9 @@ import org.hl7.fhir.r4.model.ResourceType;
 /**
  * An in-memory FHIR store that processes transaction bundles the way a server does for the parts
  * the appliance uses: every entry is a POST, optionally conditional ({@code ifNoneExist:
- * identifier=system|value}); 0 matches creates (201), 1 match returns the existing resource (200),
- * more than one is refused (412). {@code urn:uuid:} references are rewritten to the resources' ids.
- * A transaction is all or nothing.
+ * identifier=system|value} or {@code _tag=system|code}, percent-encoded or not); 0 matches creates
+ * (201), 1 match returns the existing resource (200), more than one is refused (412). {@code
+ * urn:uuid:} references are rewritten to the resources' ids. A transaction is all or nothing.
  */
 public final class FhirStore {
   /** Refused input, with the HTTP status and a message for the OperationOutcome. */
@@ -135,9 +138,14 @@ public final class FhirStore {
   }
 
   private List<String> search(ResourceType type, String condition, int index) {
-    if (!condition.startsWith("identifier=")) {
+    if (!condition.startsWith("identifier=") && !condition.startsWith("_tag=")) {
       throw new Refused(
-          400, "entry " + index + ": only ifNoneExist=identifier=system|value is supported");
+          400,
+          "entry "
+              + index
+              + ": only ifNoneExist identifier=system|value or _tag=system|code is supported, got '"
+              + condition
+              + "'");
     }
     List<String> out = new ArrayList<>();
     for (Map.Entry<String, Resource> e : resources.entrySet()) {
@@ -149,10 +157,20 @@ public final class FhirStore {
   }
 
   private boolean matchesCondition(Resource r, String condition) {
-    String token = condition.substring("identifier=".length());
+    boolean tag = condition.startsWith("_tag=");
+    String token =
+        URLDecoder.decode(condition.substring(condition.indexOf('=') + 1), StandardCharsets.UTF_8);
     int bar = token.indexOf('|');
     String system = bar < 0 ? null : token.substring(0, bar);
     String value = bar < 0 ? token : token.substring(bar + 1);
+    if (tag) {
+      for (Coding c : r.getMeta().getTag()) {
+        if (value.equals(c.getCode()) && (system == null || system.equals(c.getSystem()))) {
+          return true;
+        }
+      }
+      return false;
+    }
     for (Identifier id : identifiers(r)) {
       if (value.equals(id.getValue()) && (system == null || system.equals(id.getSystem()))) {
         return true;

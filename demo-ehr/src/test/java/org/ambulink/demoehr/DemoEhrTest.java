@@ -109,6 +109,26 @@ class DemoEhrTest {
   }
 
   @Test
+  void aResourceWithoutIdentifiersIsMatchedByItsTag() throws Exception {
+    Bundle b = new Bundle().setType(Bundle.BundleType.TRANSACTION);
+    org.hl7.fhir.r4.model.Provenance prov = new org.hl7.fhir.r4.model.Provenance();
+    prov.getMeta().addTag().setSystem("urn:test:provenance").setCode("T4/handover");
+    prov.addTarget(new Reference("urn:uuid:x"));
+    b.addEntry()
+        .setFullUrl("urn:uuid:prov-T4")
+        .setResource(prov)
+        .getRequest()
+        .setMethod(Bundle.HTTPVerb.POST)
+        .setUrl("Provenance")
+        .setIfNoneExist("_tag=urn%3Atest%3Aprovenance%7CT4%2Fhandover");
+    String body = CTX.newJsonParser().encodeResourceToString(b);
+    Bundle first = CTX.newJsonParser().parseResource(Bundle.class, post(body).body());
+    Bundle second = CTX.newJsonParser().parseResource(Bundle.class, post(body).body());
+    assertThat(first.getEntryFirstRep().getResponse().getStatus()).isEqualTo("201 Created");
+    assertThat(second.getEntryFirstRep().getResponse().getStatus()).isEqualTo("200 OK");
+  }
+
+  @Test
   void aConditionMatchingSeveralResourcesIsRefusedWith412() throws Exception {
     String unconditional = CTX.newJsonParser().encodeResourceToString(bundle("T3", false));
     assertThat(post(unconditional).statusCode()).isEqualTo(200);
