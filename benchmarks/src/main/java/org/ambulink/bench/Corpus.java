@@ -5,6 +5,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Locale;
 import org.ambulink.drivers.hl7.Hl7Encoder;
 import org.ambulink.drivers.model.MonitorMessage;
 import org.ambulink.drivers.sim.MonitorSimulator;
@@ -98,5 +99,24 @@ record Corpus(
   /** Messages per second one monitor sends in real time (one per chunk: 4 at 250 ms). */
   double realTimeMessagesPerSecond() {
     return 1e9 / chunk.toNanos();
+  }
+
+  /**
+   * What the corpus is, for a report: "400 distinct PCD-01 `ORU^R01` messages from the simulator
+   * replaying `s0010_re` (12 leads at 500 Hz, 250 ms per message, 1500 samples each; numerics in
+   * 100 of them)".
+   */
+  String describe() {
+    return String.format(
+        Locale.ROOT,
+        "%d distinct PCD-01 `ORU^R01` messages from the simulator replaying `%s` (%d leads at %.0f"
+            + " Hz, %d ms per message, %d samples each; numerics in %d of them)",
+        size(),
+        record,
+        leads,
+        sampleRate,
+        chunk.toMillis(),
+        samples[0],
+        messagesWithNumerics);
   }
 }

@@ -1,15 +1,10 @@
 package org.ambulink.bench;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -18,7 +13,6 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.atomic.LongAdder;
-import java.util.stream.Stream;
 import org.ambulink.drivers.hl7.Hl7Decoder;
 import org.ambulink.drivers.intake.FrameHandler;
 import org.ambulink.drivers.intake.LinkListener;
@@ -32,6 +26,7 @@ import org.ambulink.drivers.transport.serial.SerialSettings;
 import org.ambulink.drivers.transport.tcp.MllpTcpClient;
 import org.ambulink.drivers.transport.tcp.MllpTcpListener;
 import org.ambulink.testsupport.SocatPty;
+import org.ambulink.testsupport.TempDirs;
 
 /**
  * Monitor intake throughput: how many real-time 12-lead monitors the appliance's intake (HL7 decode
@@ -53,98 +48,53 @@ public final class IntakeBenchmark {
   private IntakeBenchmark() {}
 
   /** Settings from the command line. */
-  record Options(
-      Duration jitWarmup,
-      Duration warmup,
-      Duration measure,
-      List<Integer> monitors,
-      int window,
-      int corpus,
-      String record,
-      Set<String> parts) {
+  record Options(Cli.Common common, Set<String> parts) {
 
     static final Set<String> ALL_PARTS = Set.of("inprocess", "tcp", "serial");
 
     static Options parse(String[] args) {
-      Duration jitWarmup = Duration.ofSeconds(8);
-      Duration warmup = Duration.ofSeconds(2);
-      Duration measure = Duration.ofSeconds(4);
-      List<Integer> monitors = List.of(1, 4);
-      int window = 32;
-      int corpus = 400;
-      String record = "ecg/s0010_re";
+      Cli.Parser parser =
+          new Cli.Parser(Duration.ofSeconds(8), Duration.ofSeconds(4), List.of(1, 4), false);
       Set<String> parts = new LinkedHashSet<>(List.of("inprocess", "tcp", "serial"));
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        if (arg.equals("--help") || arg.equals("-h")) {
-          return null;
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(arg + " needs a value; see --help");
-        }
-        String value = args[++i];
-        switch (arg) {
-          case "--jit-warmup" -> jitWarmup = seconds(arg, value);
-          case "--warmup" -> warmup = seconds(arg, value);
-          case "--duration" -> measure = seconds(arg, value);
-          case "--monitors" ->
-              monitors =
-                  Arrays.stream(value.split(",")).map(String::trim).map(Integer::valueOf).toList();
-          case "--window" -> window = Integer.parseInt(value);
-          case "--corpus" -> corpus = Integer.parseInt(value);
-          case "--record" -> record = value;
+      List<Cli.Option> options = parser.parse(args);
+      if (options == null) {
+        return null;
+      }
+      for (Cli.Option option : options) {
+        switch (option.name()) {
           case "--only" -> {
             parts = new LinkedHashSet<>();
-            for (String p : value.split(",")) {
+            for (String p : option.value().split(",")) {
               if (!ALL_PARTS.contains(p.trim())) {
                 throw new IllegalArgumentException(
-                    "--only " + value + ": parts are inprocess, tcp, serial");
+                    "--only " + option.value() + ": parts are inprocess, tcp, serial");
               }
               parts.add(p.trim());
             }
           }
-          default -> throw new IllegalArgumentException("unknown option " + arg + "; see --help");
+          default -> throw Cli.unknown(option);
         }
       }
-      if (window < 2 || window > MllpTcpListener.MAX_IN_FLIGHT_PER_CONNECTION) {
+      Cli.Common c = parser.common();
+      if (c.window() < 2 || c.window() > MllpTcpListener.MAX_IN_FLIGHT_PER_CONNECTION) {
         throw new IllegalArgumentException(
             "--window must be 2.."
                 + MllpTcpListener.MAX_IN_FLIGHT_PER_CONNECTION
                 + " (window 1 is always measured, for latency), was "
-                + window);
+                + c.window());
       }
-      if (monitors.isEmpty() || monitors.stream().anyMatch(m -> m < 1 || m > 32)) {
-        throw new IllegalArgumentException("--monitors must be 1..32 each, was " + monitors);
+      if (c.monitors().isEmpty() || c.monitors().stream().anyMatch(m -> m < 1 || m > 32)) {
+        throw new IllegalArgumentException("--monitors must be 1..32 each, was " + c.monitors());
       }
-      if (corpus < 8) {
-        throw new IllegalArgumentException("--corpus must be at least 8 messages, was " + corpus);
-      }
-      return new Options(jitWarmup, warmup, measure, monitors, window, corpus, record, parts);
-    }
-
-    private static Duration seconds(String option, String value) {
-      double s = Double.parseDouble(value);
-      if (!(s > 0)) {
-        throw new IllegalArgumentException(option + " must be a positive number of seconds");
-      }
-      return Duration.ofNanos(Math.round(s * 1e9));
+      return new Options(c, parts);
     }
 
     String commandLine() {
-      return "--jit-warmup "
-          + jitWarmup.toMillis() / 1000.0
-          + " --warmup "
-          + warmup.toMillis() / 1000.0
-          + " --duration "
-          + measure.toMillis() / 1000.0
-          + " --monitors "
-          + String.join(",", monitors.stream().map(String::valueOf).toList())
-          + " --window "
-          + window
+      return common.commandLine()
           + " --corpus "
-          + corpus
+          + common.corpus()
           + " --record "
-          + record
+          + common.record()
           + (parts.equals(ALL_PARTS) ? "" : " --only " + String.join(",", parts));
     }
   }
@@ -196,16 +146,8 @@ public final class IntakeBenchmark {
   private static volatile SocatPty runningSocat;
 
   public static void main(String[] args) throws Exception {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options options = Cli.options(args, Options::parse, USAGE);
     if (options == null) {
-      System.out.print(USAGE);
       return;
     }
     Runtime.getRuntime()
@@ -228,10 +170,7 @@ public final class IntakeBenchmark {
   /** One run of every case. */
   private static final class Run {
     private final Options o;
-    private final String args;
-    private final Machine machine = Machine.describe();
-    private final ZonedDateTime started = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS);
-    private final String loadAtStart = loadAverage();
+    private final Reports.Run run;
     private final List<Row> rows = new ArrayList<>();
     private final List<String> notes = new ArrayList<>();
     private Corpus corpus;
@@ -242,14 +181,13 @@ public final class IntakeBenchmark {
 
     Run(Options o, String args) {
       this.o = o;
-      this.args = args;
+      this.run = Reports.Run.start("bin/bench", args);
     }
 
     void run() throws Exception {
-      progress.printf(
-          "bench: %d cores (%s), %s%n", machine.cores(), machine.cpuModel(), machine.jvm());
+      run.announce(progress);
       long t0 = System.nanoTime();
-      corpus = Corpus.build(o.record(), o.corpus(), 500, Duration.ofMillis(250));
+      corpus = Corpus.build(o.common().record(), o.common().corpus(), 500, Duration.ofMillis(250));
       progress.printf(
           "bench: corpus of %d messages, %,.0f bytes each on average, %d samples each, built in"
               + " %.1f s%n",
@@ -267,8 +205,9 @@ public final class IntakeBenchmark {
 
       // HAPI's parser takes several seconds of decoding before the JIT has compiled it fully.
       progress.printf(
-          "bench: JIT warm-up, %.0f s of in-process intake%n", secondsOf(o.jitWarmup()));
-      long warmEnd = System.nanoTime() + o.jitWarmup().toNanos();
+          "bench: JIT warm-up, %.0f s of in-process intake%n",
+          Reports.secondsOf(o.common().jitWarmup()));
+      long warmEnd = System.nanoTime() + o.common().jitWarmup().toNanos();
       for (int i = 0; System.nanoTime() < warmEnd; i = (i + 1) % corpus.size()) {
         intake.onFrame(corpus.payloads()[i], "warm-up").toCompletableFuture().join();
       }
@@ -281,10 +220,10 @@ public final class IntakeBenchmark {
         }
       }
       if (o.parts().contains("tcp")) {
-        for (int monitors : o.monitors()) {
-          String load = load(monitors, o.window());
-          rows.add(new Row("TCP loopback", load, FLOOR, tcp(floor, monitors, o.window())));
-          rows.add(new Row("TCP loopback", load, INTAKE, tcpIntake(monitors, o.window())));
+        for (int monitors : o.common().monitors()) {
+          String load = load(monitors, o.common().window());
+          rows.add(new Row("TCP loopback", load, FLOOR, tcp(floor, monitors, o.common().window())));
+          rows.add(new Row("TCP loopback", load, INTAKE, tcpIntake(monitors, o.common().window())));
         }
         rows.add(new Row("TCP loopback", load(1, 1), FLOOR, tcp(floor, 1, 1)));
         rows.add(new Row("TCP loopback", load(1, 1), INTAKE, tcpIntake(1, 1)));
@@ -298,11 +237,15 @@ public final class IntakeBenchmark {
           try {
             rows.add(new Row("serial (socat pty)", load(1, 1), FLOOR, serial(floor, 1, dir)));
             rows.add(new Row("serial (socat pty)", load(1, 1), INTAKE, serialIntake(1, dir)));
-            String load = load(1, o.window());
-            rows.add(new Row("serial (socat pty)", load, FLOOR, serial(floor, o.window(), dir)));
-            rows.add(new Row("serial (socat pty)", load, INTAKE, serialIntake(o.window(), dir)));
+            String load = load(1, o.common().window());
+            rows.add(
+                new Row(
+                    "serial (socat pty)", load, FLOOR, serial(floor, o.common().window(), dir)));
+            rows.add(
+                new Row(
+                    "serial (socat pty)", load, INTAKE, serialIntake(o.common().window(), dir)));
           } finally {
-            deleteTree(dir);
+            TempDirs.delete(dir);
           }
         } else {
           notes.add("Serial path skipped: socat is not installed (apt-get install socat).");
@@ -385,7 +328,7 @@ public final class IntakeBenchmark {
                 Link.of(
                     MllpTcpClient.connect("127.0.0.1", listener.port(), Duration.ofSeconds(5))));
           }
-          m = Load.run(links, window, corpus, o.warmup(), o.measure(), null);
+          m = Load.run(links, window, corpus, o.common().warmup(), o.common().measure(), null);
         } finally {
           for (Link l : links) {
             l.close();
@@ -421,8 +364,8 @@ public final class IntakeBenchmark {
                     List.of(link),
                     window,
                     corpus,
-                    o.warmup(),
-                    o.measure(),
+                    o.common().warmup(),
+                    o.common().measure(),
                     () -> ProcessCpu.ofPid(socat.pid()));
           } finally {
             link.close();
@@ -465,34 +408,12 @@ public final class IntakeBenchmark {
     private String report() {
       StringBuilder r = new StringBuilder();
       double rtSamples = corpus.realTimeSamplesPerSecond();
-      r.append("## Monitor intake\n\n");
-      r.append("- date: ")
-          .append(started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-          .append("\n");
-      r.append("- command: `bin/bench")
-          .append(args.isEmpty() ? "" : " " + args)
-          .append("` (settings: `")
-          .append(o.commandLine())
-          .append("`)\n");
-      r.append(machine.markdown());
-      r.append("- load average (1, 5, 15 min) at start: ")
-          .append(loadAtStart)
-          .append(", at end: ")
-          .append(loadAverage())
-          .append("\n");
+      r.append(run.markdown("Monitor intake", o.commandLine()));
       r.append(
           String.format(
               Locale.ROOT,
-              "- corpus: %d distinct PCD-01 `ORU^R01` messages from the simulator replaying `%s`"
-                  + " (%d leads at %.0f Hz, %d ms per message, %d samples each; numerics in %d"
-                  + " of them), %,.0f bytes on average, encoded before the run%n",
-              corpus.size(),
-              corpus.record(),
-              corpus.leads(),
-              corpus.sampleRate(),
-              corpus.chunk().toMillis(),
-              corpus.samples()[0],
-              corpus.messagesWithNumerics(),
+              "- corpus: %s, %,.0f bytes on average, encoded before the run%n",
+              corpus.describe(),
               corpus.averageBytes()));
       r.append(
           String.format(
@@ -508,9 +429,9 @@ public final class IntakeBenchmark {
               "- first %.1f s of in-process intake for the JIT, then each case: %.1f s warm-up,"
                   + " then %.1f s measured; senders, listener and (serial) socat share the"
                   + " machine's cores%n%n",
-              secondsOf(o.jitWarmup()),
-              o.warmup().toMillis() / 1000.0,
-              o.measure().toMillis() / 1000.0));
+              Reports.secondsOf(o.common().jitWarmup()),
+              Reports.secondsOf(o.common().warmup()),
+              Reports.secondsOf(o.common().measure())));
 
       if (!steps.isEmpty()) {
         r.append(
@@ -518,8 +439,8 @@ public final class IntakeBenchmark {
                 Locale.ROOT,
                 "### In-process cost per message (one thread, no transport; %.1f s warm-up, %.1f s"
                     + " measured per step)%n%n",
-                secondsOf(inProcessWarmup()),
-                secondsOf(inProcessMeasure())));
+                Reports.secondsOf(inProcessWarmup()),
+                Reports.secondsOf(inProcessMeasure())));
         r.append("| step | µs / message | messages/s on one core | × real time on one core |\n");
         r.append("|---|---:|---:|---:|\n");
         for (InProcess.Step s : steps) {
@@ -575,9 +496,7 @@ public final class IntakeBenchmark {
                 + " meanwhile (should be near 0). RTT is send to ACK, measured only at window 1.\n\n");
         r.append(summary(rtSamples));
       }
-      for (String note : notes) {
-        r.append("- ").append(note).append("\n");
-      }
+      r.append(Reports.notes(notes));
       return r.toString();
     }
 
@@ -609,7 +528,7 @@ public final class IntakeBenchmark {
                         rt,
                         TARGET_REAL_TIME,
                         rt >= TARGET_REAL_TIME ? "met" : "NOT met",
-                        machine.cores()));
+                        run.machine().cores()));
               });
       long nacks = rows.stream().mapToLong(x -> x.m().negativeAcks()).sum();
       s.append(
@@ -619,13 +538,7 @@ public final class IntakeBenchmark {
               : "- " + nacks + " replies were not `AA`\n");
       long gc = rows.stream().mapToLong(x -> x.m().gcMillis()).sum();
       double measured = rows.stream().mapToDouble(x -> x.m().seconds()).sum();
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "- GC: %,d ms in %.0f s of measurement (%.1f%%)%n",
-              gc,
-              measured,
-              gc / (measured * 10)));
+      s.append(Reports.gc(gc, measured));
       double frame = corpus.averageBytes() + 3;
       s.append(
           String.format(
@@ -643,36 +556,17 @@ public final class IntakeBenchmark {
 
     /** Each in-process step runs after the JIT warm-up, so it needs little warm-up of its own. */
     private Duration inProcessWarmup() {
-      return o.warmup().compareTo(Duration.ofSeconds(1)) > 0 ? Duration.ofSeconds(1) : o.warmup();
+      return o.common().warmup().compareTo(Duration.ofSeconds(1)) > 0
+          ? Duration.ofSeconds(1)
+          : o.common().warmup();
     }
 
     private Duration inProcessMeasure() {
-      return o.measure().dividedBy(2);
-    }
-
-    private static String loadAverage() {
-      try {
-        String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-        return f[0] + " " + f[1] + " " + f[2];
-      } catch (IOException | RuntimeException e) {
-        return "unknown";
-      }
-    }
-
-    private static double secondsOf(Duration d) {
-      return d.toMillis() / 1000.0;
+      return o.common().measure().dividedBy(2);
     }
 
     private static String micros(double v) {
       return Double.isNaN(v) ? "" : String.format(Locale.ROOT, "%,.0f", v);
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-      try (Stream<Path> paths = Files.walk(dir)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
-      }
     }
   }
 }

@@ -12,9 +12,6 @@ import java.nio.file.StandardOpenOption;
 import java.security.GeneralSecurityException;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -24,20 +21,17 @@ import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.locks.LockSupport;
-import java.util.stream.Stream;
 import javax.crypto.Cipher;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 import org.ambulink.appliance.journal.Journal;
 import org.ambulink.appliance.journal.JournalEntry;
+import org.ambulink.appliance.journal.JournalSink;
 import org.ambulink.appliance.journal.Journaled;
 import org.ambulink.drivers.hl7.Hl7Decoder;
-import org.ambulink.drivers.model.AlarmEvent;
-import org.ambulink.drivers.model.DroppedItem;
 import org.ambulink.drivers.model.MonitorMessage;
-import org.ambulink.drivers.model.NumericObservation;
-import org.ambulink.drivers.model.WaveformSegment;
+import org.ambulink.testsupport.TempDirs;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
 import org.mapdb.DBMaker;
@@ -65,125 +59,60 @@ public final class JournalBenchmark {
 
   /** Settings from the command line. */
   record Options(
-      Duration jitWarmup,
-      Duration warmup,
-      Duration measure,
-      List<Integer> monitors,
-      int window,
-      int paced,
-      Duration pacedMeasure,
-      Duration commitWindow,
-      int corpus,
-      String record,
-      Path dir) {
+      Cli.Common common, int paced, Duration pacedMeasure, Duration commitWindow, Path dir) {
 
     static Options parse(String[] args) {
-      Duration jitWarmup = Duration.ofSeconds(4);
-      Duration warmup = Duration.ofSeconds(2);
-      Duration measure = Duration.ofSeconds(8);
-      List<Integer> monitors = List.of(1, 4, 16);
-      int window = 32;
+      Cli.Parser parser =
+          new Cli.Parser(Duration.ofSeconds(4), Duration.ofSeconds(8), List.of(1, 4, 16), true);
       int paced = 50;
       Duration pacedMeasure = Duration.ofSeconds(10);
       Duration commitWindow = Duration.ofMillis(20);
-      int corpus = 400;
-      String record = "ecg/s0010_re";
       Path dir = null;
-      for (int i = 0; i < args.length; i++) {
-        String arg = args[i];
-        if (arg.equals("--help") || arg.equals("-h")) {
-          return null;
-        }
-        if (i + 1 >= args.length) {
-          throw new IllegalArgumentException(arg + " needs a value; see --help");
-        }
-        String value = args[++i];
-        switch (arg) {
-          case "--jit-warmup" -> jitWarmup = seconds(arg, value, true);
-          case "--warmup" -> warmup = seconds(arg, value, false);
-          case "--duration" -> measure = seconds(arg, value, false);
-          case "--monitors" ->
-              monitors =
-                  value.isBlank() || value.equals("0")
-                      ? List.of()
-                      : Arrays.stream(value.split(","))
-                          .map(String::trim)
-                          .map(Integer::valueOf)
-                          .toList();
-          case "--window" -> window = Integer.parseInt(value);
-          case "--paced" -> paced = Integer.parseInt(value);
-          case "--paced-duration" -> pacedMeasure = seconds(arg, value, false);
+      List<Cli.Option> options = parser.parse(args);
+      if (options == null) {
+        return null;
+      }
+      for (Cli.Option option : options) {
+        switch (option.name()) {
+          case "--paced" -> paced = Integer.parseInt(option.value());
+          case "--paced-duration" -> pacedMeasure = Cli.seconds(option, false);
           case "--commit-window" ->
-              commitWindow = Duration.ofNanos(Math.round(Double.parseDouble(value) * 1e6));
-          case "--corpus" -> corpus = Integer.parseInt(value);
-          case "--record" -> record = value;
-          case "--dir" -> dir = Path.of(value);
-          default -> throw new IllegalArgumentException("unknown option " + arg + "; see --help");
+              commitWindow = Duration.ofNanos(Math.round(Double.parseDouble(option.value()) * 1e6));
+          case "--dir" -> dir = Path.of(option.value());
+          default -> throw Cli.unknown(option);
         }
       }
-      if (window < 1 || window > 1024) {
-        throw new IllegalArgumentException("--window must be 1..1024, was " + window);
+      Cli.Common c = parser.common();
+      if (c.window() < 1 || c.window() > 1024) {
+        throw new IllegalArgumentException("--window must be 1..1024, was " + c.window());
       }
-      if (monitors.stream().anyMatch(m -> m < 1 || m > 256)) {
-        throw new IllegalArgumentException("--monitors must be 1..256 each, was " + monitors);
+      if (c.monitors().stream().anyMatch(m -> m < 1 || m > 256)) {
+        throw new IllegalArgumentException("--monitors must be 1..256 each, was " + c.monitors());
       }
       if (paced < 0 || paced > 1000) {
         throw new IllegalArgumentException("--paced must be 0..1000 monitors, was " + paced);
       }
-      if (monitors.isEmpty() && paced == 0) {
+      if (c.monitors().isEmpty() && paced == 0) {
         throw new IllegalArgumentException("nothing to measure: no --monitors and --paced 0");
       }
       if (commitWindow.isNegative()) {
         throw new IllegalArgumentException("--commit-window must not be negative");
       }
-      if (corpus < 8) {
-        throw new IllegalArgumentException("--corpus must be at least 8 messages, was " + corpus);
-      }
-      return new Options(
-          jitWarmup,
-          warmup,
-          measure,
-          monitors,
-          window,
-          paced,
-          pacedMeasure,
-          commitWindow,
-          corpus,
-          record,
-          dir);
-    }
-
-    private static Duration seconds(String option, String value, boolean zeroAllowed) {
-      double s = Double.parseDouble(value);
-      if (!(s > 0 || (zeroAllowed && s == 0))) {
-        throw new IllegalArgumentException(option + " must be a positive number of seconds");
-      }
-      return Duration.ofNanos(Math.round(s * 1e9));
+      return new Options(c, paced, pacedMeasure, commitWindow, dir);
     }
 
     String commandLine() {
-      return "--jit-warmup "
-          + secondsOf(jitWarmup)
-          + " --warmup "
-          + secondsOf(warmup)
-          + " --duration "
-          + secondsOf(measure)
-          + " --monitors "
-          + (monitors.isEmpty()
-              ? "0"
-              : String.join(",", monitors.stream().map(String::valueOf).toList()))
-          + " --window "
-          + window
+      return common.commandLine()
           + " --paced "
           + paced
           + " --paced-duration "
-          + secondsOf(pacedMeasure)
+          + Reports.secondsOf(pacedMeasure)
           + " --commit-window "
           + commitWindow.toNanos() / 1e6
           + " --corpus "
-          + corpus
+          + common.corpus()
           + " --record "
-          + record;
+          + common.record();
     }
   }
 
@@ -208,16 +137,8 @@ public final class JournalBenchmark {
       """;
 
   public static void main(String[] args) throws Exception {
-    Options options;
-    try {
-      options = Options.parse(args);
-    } catch (IllegalArgumentException e) {
-      System.err.println("bench: " + e.getMessage());
-      System.exit(2);
-      return;
-    }
+    Options options = Cli.options(args, Options::parse, USAGE);
     if (options == null) {
-      System.out.print(USAGE);
       return;
     }
     new Run(options, String.join(" ", args)).run();
@@ -227,8 +148,8 @@ public final class JournalBenchmark {
 
   /**
    * The corpus decoded as the appliance decodes it ({@link Hl7Decoder} on the PCD-01 text) and
-   * turned into what it journals: one append per monitor message, of one entry per waveform lead,
-   * numeric, alarm and dropped item.
+   * turned into what it journals ({@link JournalSink#entries}): one append per monitor message, of
+   * one entry per numeric, waveform lead, alarm and dropped item.
    *
    * @param appends the entries of each message, in corpus order
    * @param controlIds MSH-10 of each message
@@ -258,32 +179,13 @@ public final class JournalBenchmark {
                   + " samples, was encoded with "
                   + corpus.samples()[i]);
         }
-        List<JournalEntry> entries = entries(m);
+        List<JournalEntry> entries = List.copyOf(JournalSink.entries(m));
         appends.add(entries);
         controlIds[i] = m.controlId();
         samples[i] = Math.toIntExact(m.sampleCount());
         total += entries.size();
       }
       return new Appends(corpus, List.copyOf(appends), controlIds, samples, total);
-    }
-
-    /** What the appliance journals for one monitor message. */
-    static List<JournalEntry> entries(MonitorMessage m) {
-      List<JournalEntry> out = new ArrayList<>();
-      for (WaveformSegment w : m.waveforms()) {
-        out.add(new JournalEntry.Waveform(w));
-      }
-      for (NumericObservation o : m.observations()) {
-        out.add(new JournalEntry.Observation(o));
-      }
-      for (AlarmEvent a : m.alarms()) {
-        out.add(new JournalEntry.Alarm(a));
-      }
-      for (DroppedItem d : m.dropped()) {
-        out.add(
-            new JournalEntry.Dropped(m.device().equipmentId(), m.controlId(), m.messageTime(), d));
-      }
-      return List.copyOf(out);
     }
 
     int size() {
@@ -329,6 +231,14 @@ public final class JournalBenchmark {
     @Override
     public void failed(Throwable cause) {
       failure = cause;
+    }
+
+    /** Throws if a commit failed. */
+    void check() {
+      Throwable f = failure;
+      if (f != null) {
+        throw new IllegalStateException("a journal commit failed: " + f, f);
+      }
     }
 
     void recording(boolean on) {
@@ -382,7 +292,7 @@ public final class JournalBenchmark {
    * {@code window} are outstanding. Every acknowledgement is checked (stream, sequence numbers, not
    * a duplicate) and remembered for the read-back check.
    */
-  private static final class Monitor implements Runnable {
+  private static final class Monitor extends Sender {
     private final Journal journal;
     private final Appends corpus;
     private final String stream;
@@ -391,7 +301,6 @@ public final class JournalBenchmark {
     private final long periodNanos;
     private final long firstDueNanos;
     private final int offset;
-    private final Thread thread;
     private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
     private int next;
     private long sent;
@@ -406,11 +315,6 @@ public final class JournalBenchmark {
     volatile long entries;
     volatile long samples;
     volatile long late;
-    volatile Throwable failure;
-
-    // Written by the coordinator.
-    volatile boolean recording;
-    volatile boolean stop;
 
     Monitor(
         Journal journal,
@@ -420,6 +324,7 @@ public final class JournalBenchmark {
         int window,
         long periodNanos,
         long startNanos) {
+      super("monitor-" + number);
       this.journal = journal;
       this.corpus = corpus;
       this.stream = "monitor-" + number;
@@ -430,23 +335,17 @@ public final class JournalBenchmark {
       this.offset = (int) ((long) number * corpus.size() / of);
       this.next = offset;
       this.firstDueNanos = startNanos + (periodNanos * number) / of;
-      this.thread = new Thread(this, "monitor-" + number);
-      this.thread.setDaemon(true);
     }
 
     @Override
-    public void run() {
-      try {
-        if (periodNanos > 0) {
-          paced();
-        } else {
-          asFastAsAcknowledged();
-        }
-        while (!inFlight.isEmpty()) {
-          acknowledged(inFlight.poll());
-        }
-      } catch (Throwable t) {
-        failure = t;
+    void sendUntilStopped() {
+      if (periodNanos > 0) {
+        paced();
+      } else {
+        asFastAsAcknowledged();
+      }
+      while (!inFlight.isEmpty()) {
+        acknowledged(inFlight.poll());
       }
     }
 
@@ -672,11 +571,7 @@ public final class JournalBenchmark {
   record Phases(long batches, double sealMillis, double putMillis, double commitMillis) {}
 
   private static double percentileMillis(long[] sortedNanos, double p) {
-    if (sortedNanos.length == 0) {
-      return Double.NaN;
-    }
-    int i = (int) Math.ceil(p / 100 * sortedNanos.length) - 1;
-    return sortedNanos[Math.max(0, Math.min(sortedNanos.length - 1, i))] / 1e6;
+    return Reports.percentile(sortedNanos, p) / 1e6;
   }
 
   private static double meanMillis(long[] nanos) {
@@ -688,10 +583,7 @@ public final class JournalBenchmark {
   /** One run of every case. */
   private static final class Run {
     private final Options o;
-    private final String args;
-    private final Machine machine = Machine.describe();
-    private final ZonedDateTime started = ZonedDateTime.now().truncatedTo(ChronoUnit.SECONDS);
-    private final String loadAtStart = loadAverage();
+    private final Reports.Run run;
     private final SecretKey key;
     private final List<Case> cases = new ArrayList<>();
     private final List<Floor> floors = new ArrayList<>();
@@ -705,17 +597,17 @@ public final class JournalBenchmark {
 
     Run(Options o, String args) {
       this.o = o;
-      this.args = args;
+      this.run = Reports.Run.start("bin/bench journal", args);
       byte[] raw = new byte[32];
       new SecureRandom().nextBytes(raw);
       this.key = new SecretKeySpec(raw, "AES");
     }
 
     void run() throws Exception {
-      progress.printf(
-          "bench: %d cores (%s), %s%n", machine.cores(), machine.cpuModel(), machine.jvm());
+      run.announce(progress);
       long t0 = System.nanoTime();
-      Corpus messages = Corpus.build(o.record(), o.corpus(), 500, Duration.ofMillis(250));
+      Corpus messages =
+          Corpus.build(o.common().record(), o.common().corpus(), 500, Duration.ofMillis(250));
       corpus = Appends.of(messages);
       progress.printf(
           "bench: corpus of %d messages decoded into appends of %.2f entries on average, built"
@@ -735,18 +627,34 @@ public final class JournalBenchmark {
       }
       progress.printf("bench: files in %s on %s%n", dir, store);
       try {
-        if (o.jitWarmup().toNanos() > 0) {
-          progress.printf("bench: JIT warm-up, %.1f s of journaling%n", secondsOf(o.jitWarmup()));
-          measure("warm-up", 4, o.window(), false, Duration.ZERO, o.jitWarmup());
+        if (o.common().jitWarmup().toNanos() > 0) {
+          progress.printf(
+              "bench: JIT warm-up, %.1f s of journaling%n",
+              Reports.secondsOf(o.common().jitWarmup()));
+          measure("warm-up", 4, o.common().window(), false, Duration.ZERO, o.common().jitWarmup());
         }
-        for (int monitors : o.monitors()) {
-          Case c = measure("m" + monitors, monitors, o.window(), false, o.warmup(), o.measure());
+        for (int monitors : o.common().monitors()) {
+          Case c =
+              measure(
+                  "m" + monitors,
+                  monitors,
+                  o.common().window(),
+                  false,
+                  o.common().warmup(),
+                  o.common().measure());
           cases.add(c);
           floors.add(floor(c));
           phases.add(phases(c));
         }
         if (o.paced() > 0) {
-          cases.add(measure("paced", o.paced(), o.window(), true, o.warmup(), o.pacedMeasure()));
+          cases.add(
+              measure(
+                  "paced",
+                  o.paced(),
+                  o.common().window(),
+                  true,
+                  o.common().warmup(),
+                  o.pacedMeasure()));
           floors.add(null);
           phases.add(null);
         }
@@ -782,56 +690,26 @@ public final class JournalBenchmark {
       }
       Case result;
       try {
-        for (Monitor m : all) {
-          m.thread.start();
-        }
-        sleep(warmup, all, log);
+        Sender.startAll(all);
+        Sender.sleep(warmup, all, log::check);
         long jvm0 = ProcessCpu.jvmNanos();
         long machine0 = ProcessCpu.machineBusyNanos();
         long gc0 = ProcessCpu.gcMillis();
         long t0 = System.nanoTime();
         log.recording(true);
-        for (Monitor m : all) {
-          m.recording = true;
-        }
-        sleep(measure, all, log);
-        for (Monitor m : all) {
-          m.recording = false;
-        }
+        Sender.recordAll(all, true);
+        Sender.sleep(measure, all, log::check);
+        Sender.recordAll(all, false);
         log.recording(false);
         long t1 = System.nanoTime();
         long jvm1 = ProcessCpu.jvmNanos();
         long machine1 = ProcessCpu.machineBusyNanos();
         long gc1 = ProcessCpu.gcMillis();
-        for (Monitor m : all) {
-          m.stop = true;
-        }
-        for (Monitor m : all) {
-          m.thread.join(60_000);
-          if (m.failure != null) {
-            throw new IllegalStateException(
-                "monitor " + m.stream + " failed: " + m.failure, m.failure);
-          }
-          if (m.thread.isAlive()) {
-            throw new IllegalStateException("monitor " + m.stream + " did not stop");
-          }
-        }
-        if (log.failure != null) {
-          throw new IllegalStateException("a journal commit failed: " + log.failure, log.failure);
-        }
+        Sender.stopAll(all, Duration.ofMinutes(1));
+        log.check();
         long checked = 0;
         for (Monitor m : all) {
           checked += m.checkReadBack();
-        }
-        long messages = 0;
-        long entries = 0;
-        long samples = 0;
-        long late = 0;
-        for (Monitor m : all) {
-          messages += m.messages;
-          entries += m.entries;
-          samples += m.samples;
-          late += m.late;
         }
         long[] durable = all.stream().flatMapToLong(m -> Arrays.stream(m.latencies())).toArray();
         Arrays.sort(durable);
@@ -845,10 +723,10 @@ public final class JournalBenchmark {
                 paced,
                 monitors,
                 (t1 - t0) / 1e9,
-                messages,
-                entries,
-                samples,
-                late,
+                Sender.sum(all, m -> m.messages),
+                Sender.sum(all, m -> m.entries),
+                Sender.sum(all, m -> m.samples),
+                Sender.sum(all, m -> m.late),
                 batches,
                 durable,
                 (jvm1 - jvm0) / 1e9,
@@ -858,9 +736,7 @@ public final class JournalBenchmark {
                 journal.liveBytes(),
                 journal.fileBytes());
       } finally {
-        for (Monitor m : all) {
-          m.stop = true;
-        }
+        Sender.signalStop(all);
         journal.close();
         for (Path p : Journal.files(file)) {
           Files.deleteIfExists(p);
@@ -875,25 +751,6 @@ public final class JournalBenchmark {
           percentileMillis(result.durableNanos(), 99),
           result.chunksChecked());
       return result;
-    }
-
-    /** Sleeps, but gives up early when a monitor or the journal failed. */
-    private static void sleep(Duration d, List<Monitor> monitors, CommitLog log)
-        throws InterruptedException {
-      long end = System.nanoTime() + d.toNanos();
-      long left;
-      while ((left = end - System.nanoTime()) > 0) {
-        for (Monitor m : monitors) {
-          if (m.failure != null) {
-            throw new IllegalStateException(
-                "monitor " + m.stream + " failed: " + m.failure, m.failure);
-          }
-        }
-        if (log.failure != null) {
-          throw new IllegalStateException("a journal commit failed: " + log.failure, log.failure);
-        }
-        Thread.sleep(Math.min(50, Math.max(1, left / 1_000_000)));
-      }
     }
 
     // --- the floor -------------------------------------------------------------------------------
@@ -1124,21 +981,7 @@ public final class JournalBenchmark {
       StringBuilder r = new StringBuilder();
       Corpus c = corpus.corpus();
       double rt = c.realTimeMessagesPerSecond();
-      r.append("## Journal\n\n");
-      r.append("- date: ")
-          .append(started.format(DateTimeFormatter.ISO_OFFSET_DATE_TIME))
-          .append("\n");
-      r.append("- command: `bin/bench journal")
-          .append(args.isEmpty() ? "" : " " + args)
-          .append("` (settings: `")
-          .append(o.commandLine())
-          .append("`)\n");
-      r.append(machine.markdown());
-      r.append("- load average (1, 5, 15 min) at start: ")
-          .append(loadAtStart)
-          .append(", at end: ")
-          .append(loadAverage())
-          .append("\n");
+      r.append(run.markdown("Journal", o.commandLine()));
       r.append("- journal and floor files: a fresh folder under ")
           .append(o.dir() == null ? "the system temp dir" : "`" + o.dir() + "`")
           .append(", on ")
@@ -1153,18 +996,10 @@ public final class JournalBenchmark {
       r.append(
           String.format(
               Locale.ROOT,
-              "- corpus: %d distinct PCD-01 messages from the simulator replaying `%s` (%d leads"
-                  + " at %.0f Hz, %d ms each, %d samples; numerics in %d of them), decoded with"
-                  + " `Hl7Decoder` and turned into one append each: %.2f entries on average"
-                  + " (one `Waveform` per lead, one `Observation` per numeric), %,.0f sealed bytes"
-                  + " per append (%,.0f bytes of HL7 text)%n",
-              c.size(),
-              c.record(),
-              c.leads(),
-              c.sampleRate(),
-              c.chunk().toMillis(),
-              c.samples()[0],
-              c.messagesWithNumerics(),
+              "- corpus: %s, decoded with `Hl7Decoder` and turned into one append each: %.2f"
+                  + " entries on average (one `Waveform` per lead, one `Observation` per numeric),"
+                  + " %,.0f sealed bytes per append (%,.0f bytes of HL7 text)%n",
+              c.describe(),
               corpus.averageEntries(),
               bytesPerAppend,
               c.averageBytes()));
@@ -1189,10 +1024,10 @@ public final class JournalBenchmark {
               "- first %.1f s of journaling (4 monitors) for the JIT, then each case: %.1f s"
                   + " warm-up, then %.1f s measured (paced: %.1f s); afterwards every acknowledged"
                   + " append is read back%n%n",
-              secondsOf(o.jitWarmup()),
-              secondsOf(o.warmup()),
-              secondsOf(o.measure()),
-              secondsOf(o.pacedMeasure())));
+              Reports.secondsOf(o.common().jitWarmup()),
+              Reports.secondsOf(o.common().warmup()),
+              Reports.secondsOf(o.common().measure()),
+              Reports.secondsOf(o.pacedMeasure())));
 
       r.append("### Journal: group commit under load\n\n");
       r.append(
@@ -1314,9 +1149,7 @@ public final class JournalBenchmark {
                 + " differ from the journal's.\n\n");
       }
       r.append(summary(rt));
-      for (String note : notes) {
-        r.append("- ").append(note).append("\n");
-      }
+      r.append(Reports.notes(notes));
       return r.toString();
     }
 
@@ -1416,13 +1249,7 @@ public final class JournalBenchmark {
       }
       long gc = cases.stream().mapToLong(Case::gcMillis).sum();
       double measured = cases.stream().mapToDouble(Case::seconds).sum();
-      s.append(
-          String.format(
-              Locale.ROOT,
-              "- GC: %,d ms in %.0f s of measurement (%.1f%%)%n",
-              gc,
-              measured,
-              gc / (measured * 10)));
+      s.append(Reports.gc(gc, measured));
       return s.toString();
     }
 
@@ -1444,27 +1271,12 @@ public final class JournalBenchmark {
       if (d == null || !Files.exists(d)) {
         return;
       }
-      try (Stream<Path> paths = Files.walk(d)) {
-        for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-          Files.deleteIfExists(p);
-        }
+      try {
+        TempDirs.delete(d);
       } catch (IOException e) {
         progress.println("bench: could not delete " + d + ": " + e);
       }
     }
-  }
-
-  private static String loadAverage() {
-    try {
-      String[] f = Files.readString(Path.of("/proc/loadavg")).trim().split("\\s+");
-      return f[0] + " " + f[1] + " " + f[2];
-    } catch (IOException | RuntimeException e) {
-      return "unknown";
-    }
-  }
-
-  private static double secondsOf(Duration d) {
-    return d.toMillis() / 1000.0;
   }
 
   private static String fmt(double v, int decimals) {

@@ -73,11 +73,7 @@ final class Load {
     }
 
     double latencyPercentileMicros(double p) {
-      if (latencyNanos.length == 0) {
-        return Double.NaN;
-      }
-      int i = (int) Math.ceil(p / 100 * latencyNanos.length) - 1;
-      return latencyNanos[Math.max(0, Math.min(latencyNanos.length - 1, i))] / 1e3;
+      return Reports.percentile(latencyNanos, p) / 1e3;
     }
   }
 
@@ -102,31 +98,14 @@ final class Load {
       int offset = (int) ((long) i * corpus.size() / links.size());
       workers.add(new Worker(links.get(i), window, corpus, offset, "load-" + i));
     }
-    for (Worker w : workers) {
-      w.thread.start();
-    }
-    sleep(warmup, workers);
+    Sender.startAll(workers);
+    Sender.sleep(warmup, workers, () -> {});
     Snapshot before = Snapshot.take(workers, otherCpu);
-    for (Worker w : workers) {
-      w.recording = true;
-    }
-    sleep(measure, workers);
-    for (Worker w : workers) {
-      w.recording = false;
-    }
+    Sender.recordAll(workers, true);
+    Sender.sleep(measure, workers, () -> {});
+    Sender.recordAll(workers, false);
     Snapshot after = Snapshot.take(workers, otherCpu);
-    for (Worker w : workers) {
-      w.stop = true;
-    }
-    for (Worker w : workers) {
-      w.thread.join(ACK_TIMEOUT.toMillis() * 2);
-      if (w.failure != null) {
-        throw new IllegalStateException("load thread " + w.thread.getName() + " failed", w.failure);
-      }
-      if (w.thread.isAlive()) {
-        throw new IllegalStateException("load thread " + w.thread.getName() + " did not stop");
-      }
-    }
+    Sender.stopAll(workers, ACK_TIMEOUT.multipliedBy(2));
     long[] latencies = workers.stream().flatMapToLong(Worker::latencies).sorted().toArray();
     Snapshot end = Snapshot.take(workers, otherCpu);
     return new Measurement(
@@ -144,21 +123,6 @@ final class Load {
         end.samples);
   }
 
-  /** Sleeps, but gives up early when a load thread failed. */
-  private static void sleep(Duration d, List<Worker> workers) throws InterruptedException {
-    long end = System.nanoTime() + d.toNanos();
-    long left;
-    while ((left = end - System.nanoTime()) > 0) {
-      for (Worker w : workers) {
-        if (w.failure != null) {
-          throw new IllegalStateException(
-              "load thread " + w.thread.getName() + " failed", w.failure);
-        }
-      }
-      Thread.sleep(Math.min(50, Math.max(1, left / 1_000_000)));
-    }
-  }
-
   private record Snapshot(
       long nanos,
       long messages,
@@ -171,22 +135,12 @@ final class Load {
       long gcMillis) {
 
     static Snapshot take(List<Worker> workers, LongSupplier otherCpu) {
-      long messages = 0;
-      long samples = 0;
-      long bytes = 0;
-      long nacks = 0;
-      for (Worker w : workers) {
-        messages += w.messages;
-        samples += w.samples;
-        bytes += w.bytes;
-        nacks += w.negativeAcks;
-      }
       return new Snapshot(
           System.nanoTime(),
-          messages,
-          samples,
-          bytes,
-          nacks,
+          Sender.sum(workers, w -> w.messages),
+          Sender.sum(workers, w -> w.samples),
+          Sender.sum(workers, w -> w.bytes),
+          Sender.sum(workers, w -> w.negativeAcks),
           ProcessCpu.jvmNanos(),
           otherCpu == null ? 0 : otherCpu.getAsLong(),
           ProcessCpu.machineBusyNanos(),
@@ -195,11 +149,10 @@ final class Load {
   }
 
   /** One monitor: keeps {@code window} messages in flight on its link. */
-  private static final class Worker implements Runnable {
+  private static final class Worker extends Sender {
     private final Link link;
     private final int window;
     private final Corpus corpus;
-    private final Thread thread;
     private int next;
 
     // Written by the worker only, read by the coordinator.
@@ -207,34 +160,24 @@ final class Load {
     volatile long samples;
     volatile long bytes;
     volatile long negativeAcks;
-    volatile Throwable failure;
-
-    // Written by the coordinator.
-    volatile boolean recording;
-    volatile boolean stop;
 
     private long[] latency = new long[1 << 16];
     private int latencyCount;
 
     Worker(Link link, int window, Corpus corpus, int offset, String name) {
+      super(name);
       this.link = link;
       this.window = window;
       this.corpus = corpus;
       this.next = offset;
-      this.thread = new Thread(this, name);
-      this.thread.setDaemon(true);
     }
 
     @Override
-    public void run() {
-      try {
-        if (window == 1) {
-          stopAndWait();
-        } else {
-          pipelined();
-        }
-      } catch (Throwable t) {
-        failure = t;
+    void sendUntilStopped() throws Exception {
+      if (window == 1) {
+        stopAndWait();
+      } else {
+        pipelined();
       }
     }
 

@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -52,6 +53,15 @@ public final class SocatPty implements AutoCloseable {
         "socat is not installed, but the serial tests drive real pseudo-terminals"
             + " through it. Run the project's test command bin/test (it installs socat), or"
             + " apt-get install -y socat.");
+  }
+
+  /** The socat processes this JVM started that still run: none once every pair is closed. */
+  public static List<ProcessHandle> stillRunning() {
+    return ProcessHandle.current()
+        .descendants()
+        .filter(ProcessHandle::isAlive)
+        .filter(p -> p.info().command().orElse("").endsWith("socat"))
+        .toList();
   }
 
   /** Starts a pair with the links {@code dir/a} and {@code dir/b}, replacing stale links. */

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Comparator;
+import java.util.List;
 import java.util.stream.Stream;
 
 /**
@@ -24,23 +25,41 @@ public final class TempDirs {
     }
   }
 
-  /** Deletes a folder and everything in it; quietly skips what is already gone. */
+  /** Deletes a folder and everything in it; quietly skips what is already gone or cannot go. */
   public static void deleteTree(Path dir) {
+    try {
+      delete(dir);
+    } catch (IOException e) {
+      // best effort at exit
+    }
+  }
+
+  /**
+   * Deletes a folder and everything in it, skipping what is already gone; tries every file, then
+   * throws the first failure (the others suppressed in it).
+   */
+  public static void delete(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
-    try (Stream<Path> all = Files.walk(dir)) {
-      all.sorted(Comparator.reverseOrder())
-          .forEach(
-              p -> {
-                try {
-                  Files.deleteIfExists(p);
-                } catch (IOException e) {
-                  // best effort at exit
-                }
-              });
-    } catch (IOException e) {
-      // best effort at exit
+    List<Path> all;
+    try (Stream<Path> walk = Files.walk(dir)) {
+      all = walk.sorted(Comparator.reverseOrder()).toList();
+    }
+    IOException failure = null;
+    for (Path p : all) {
+      try {
+        Files.deleteIfExists(p);
+      } catch (IOException e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
     }
   }
 }

@@ -3,15 +3,12 @@ package org.ambulink.drivers.gps;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import org.ambulink.testsupport.MainRunner;
 import org.ambulink.testsupport.SocatPty;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -21,8 +18,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
 class GpsSimulatorMainTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final MainRunner main = new MainRunner(GpsSimulatorMain::run);
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(
@@ -40,21 +36,21 @@ class GpsSimulatorMainTest {
   void bad_arguments_exit_with_2_naming_the_value_and_showing_the_usage(
       String args, String message) {
     assertThat(run(args.split(" "))).isEqualTo(2);
-    assertThat(text(err)).startsWith("gps-simulator: ").contains(message).contains("Usage:");
-    assertThat(text(out)).isEmpty();
+    assertThat(main.err()).startsWith("gps-simulator: ").contains(message).contains("Usage:");
+    assertThat(main.out()).isEmpty();
   }
 
   @Test
   void help_prints_the_usage() {
     assertThat(run("--help")).isZero();
-    assertThat(text(out)).contains("--serial PORT", "--baud", "--speed");
+    assertThat(main.out()).contains("--serial PORT", "--baud", "--speed");
   }
 
   @Test
   void a_missing_port_exits_with_1(@TempDir Path dir) {
     String port = dir.resolve("nothing").toString();
     assertThat(run("--serial", port)).isEqualTo(1);
-    assertThat(text(err)).contains(port, "not found");
+    assertThat(main.err()).contains(port, "not found");
   }
 
   @Test
@@ -72,8 +68,8 @@ class GpsSimulatorMainTest {
 
       int status = run("--serial", pty.b(), "--speed", "100", "--seconds", "20", "--seed", "3");
 
-      assertThat(status).as(text(err)).isZero();
-      assertThat(text(out)).contains("demo route", pty.b(), "4800 8N1", "sent 20 fixes");
+      assertThat(status).as(main.err()).isZero();
+      assertThat(main.out()).contains("demo route", pty.b(), "4800 8N1", "sent 20 fixes");
       while (fixes.size() < 40 && System.nanoTime() < deadline) {
         Thread.sleep(5);
       }
@@ -89,14 +85,6 @@ class GpsSimulatorMainTest {
   }
 
   private int run(String... args) {
-    return GpsSimulatorMain.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        new AtomicBoolean());
-  }
-
-  private static String text(ByteArrayOutputStream stream) {
-    return stream.toString(StandardCharsets.UTF_8);
+    return main.run(args);
   }
 }

@@ -7,52 +7,32 @@ import static org.assertj.core.api.Assertions.entry;
 import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
 import jssc.SerialPort;
 import org.ambulink.drivers.gps.NmeaException.Reason;
+import org.ambulink.drivers.testing.SocatPtyTest;
 import org.ambulink.drivers.transport.serial.SerialHealth.State;
 import org.ambulink.drivers.transport.serial.SerialSettings;
 import org.ambulink.testsupport.SocatPty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The GPS reader over real pseudo-terminals, with socat as the cable and the simulator as GPS. */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
-class SerialNmeaReaderTest {
+class SerialNmeaReaderTest extends SocatPtyTest {
   private static final Duration WAIT = Duration.ofSeconds(10);
   private static final Instant START = Instant.parse("2026-03-14T14:00:00Z");
 
-  @TempDir Path dir;
-
-  private final List<AutoCloseable> resources = new ArrayList<>();
   private final List<GpsFix> fixes = new CopyOnWriteArrayList<>();
   private final RouteSimulator route = RouteSimulator.demo(START, 1);
 
-  @BeforeAll
-  static void socatIsInstalled() {
-    SocatPty.requireSocat();
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-    await(() -> gpsThreads().isEmpty(), "GPS threads to end after close()");
-    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive))
-        .as("no socat left running")
-        .noneMatch(p -> p.info().command().orElse("").endsWith("socat"));
+  SerialNmeaReaderTest() {
+    super("gps-nmea-reader", WAIT);
   }
 
   @Test
@@ -140,7 +120,7 @@ class SerialNmeaReaderTest {
     await(() -> reader.health().state() == State.CONNECTED, "the port to open");
     var simulator = simulate(pty.b(), 20, null, sink -> sink);
     await(() -> fixes.size() >= 4, "first fixes");
-    List<String> threadsWhileUp = gpsThreads();
+    List<String> threadsWhileUp = threads();
     assertThat(threadsWhileUp).hasSize(1);
 
     for (int cycle = 1; cycle <= 3; cycle++) {
@@ -159,7 +139,7 @@ class SerialNmeaReaderTest {
       simulator = simulate(pty.b(), 20, null, sink -> sink);
       await(() -> fixes.size() >= before + 4, "fixes after reconnect #" + n);
       assertThat(reader.health().state()).isEqualTo(State.CONNECTED);
-      assertThat(gpsThreads()).isEqualTo(threadsWhileUp);
+      assertThat(threads()).isEqualTo(threadsWhileUp);
     }
     assertThat(reader.health().rejectedCount())
         .as("at most a line cut in half per pull")
@@ -192,12 +172,12 @@ class SerialNmeaReaderTest {
     SocatPty pty = socat();
     SerialNmeaReader reader = read(settings(pty.a()));
     await(() -> reader.health().state() == State.CONNECTED, "the port to open");
-    assertThat(gpsThreads()).containsExactly(SerialNmeaReader.threadName(pty.a()));
+    assertThat(threads()).containsExactly(SerialNmeaReader.threadName(pty.a()));
 
     reader.close();
     reader.close(); // idempotent
 
-    assertThat(gpsThreads()).isEmpty();
+    assertThat(threads()).isEmpty();
     assertThat(reader.health().state()).isEqualTo(State.DISCONNECTED);
     SerialPort again = new SerialPort(pty.a());
     assertThat(again.openPort()).as("the port is free again").isTrue();
@@ -261,12 +241,6 @@ class SerialNmeaReaderTest {
     return run;
   }
 
-  private SocatPty socat() throws Exception {
-    SocatPty pty = SocatPty.start(dir);
-    resources.add(pty);
-    return pty;
-  }
-
   private static SerialSettings settings(String port) {
     return SerialNmeaReader.settings(port, 4800);
   }
@@ -276,26 +250,6 @@ class SerialNmeaReaderTest {
     resources.add(reader);
     reader.start();
     return reader;
-  }
-
-  private List<String> gpsThreads() {
-    String mine = "[" + dir;
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(name -> name.startsWith("gps-nmea-reader") && name.contains(mine))
-        .sorted()
-        .toList();
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
   }
 
   private static byte[] bytes(String ascii) {

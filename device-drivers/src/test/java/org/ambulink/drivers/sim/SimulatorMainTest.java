@@ -6,7 +6,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PrintStream;
 import java.math.BigDecimal;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -17,13 +16,13 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import org.ambulink.drivers.hl7.Hl7Decoder;
 import org.ambulink.drivers.model.EcgLeads;
 import org.ambulink.drivers.model.MonitorMessage;
 import org.ambulink.drivers.model.WaveformSegment;
 import org.ambulink.drivers.wfdb.WfdbReader;
 import org.ambulink.drivers.wfdb.WfdbRecord;
+import org.ambulink.testsupport.MainRunner;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,8 +31,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 
 @Timeout(value = 30, unit = TimeUnit.SECONDS)
 class SimulatorMainTest {
-  private final ByteArrayOutputStream out = new ByteArrayOutputStream();
-  private final ByteArrayOutputStream err = new ByteArrayOutputStream();
+  private final MainRunner main = new MainRunner(SimulatorMain::run);
 
   @ParameterizedTest(name = "{0}")
   @CsvSource(
@@ -52,11 +50,8 @@ class SimulatorMainTest {
     int status = run(args.split(" "));
 
     assertThat(status).isEqualTo(2);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .startsWith("simulator: ")
-        .contains(message)
-        .contains("Usage: simulator");
-    assertThat(out.toString(StandardCharsets.UTF_8)).isEmpty();
+    assertThat(main.err()).startsWith("simulator: ").contains(message).contains("Usage: simulator");
+    assertThat(main.out()).isEmpty();
   }
 
   @Test
@@ -67,17 +62,13 @@ class SimulatorMainTest {
     int status = run("--tcp", "localhost:2575", "--record", dir.resolve("c.hea").toString());
 
     assertThat(status).isEqualTo(1);
-    assertThat(err.toString(StandardCharsets.UTF_8))
-        .contains("checksum mismatch")
-        .contains("c.dat");
+    assertThat(main.err()).contains("checksum mismatch").contains("c.dat");
   }
 
   @Test
   void help_prints_the_usage_and_exits_with_0() {
     assertThat(run("--help")).isZero();
-    assertThat(out.toString(StandardCharsets.UTF_8))
-        .contains("--record")
-        .contains("--ack-timeout-ms");
+    assertThat(main.out()).contains("--record").contains("--ack-timeout-ms");
   }
 
   @Test
@@ -96,7 +87,7 @@ class SimulatorMainTest {
               "--device-id",
               "00A0B0C0D0E0F001");
 
-      assertThat(status).as(err.toString(StandardCharsets.UTF_8)).isZero();
+      assertThat(status).as(main.err()).isZero();
       List<String> messages = listener.messages;
       assertThat(messages).hasSize(8);
       String first = messages.get(0);
@@ -104,7 +95,7 @@ class SimulatorMainTest {
       assertThat(first).contains("131330^MDC_ECG_ELEC_POTL_II^MDC").contains("131335");
       assertThat(first).contains("00A0B0C0D0E0F001");
       assertThat(messages.get(4)).contains("150456^MDC_PULS_OXIM_SAT_O2^MDC");
-      String console = out.toString(StandardCharsets.UTF_8);
+      String console = main.out();
       assertThat(console).contains("sim: replaying record 100 (leads II V5)");
       assertThat(console).contains("sim: connected to mllp-tcp://127.0.0.1:" + listener.port());
       assertThat(console).contains("messages=8 samples=2000 acks=8 nacks=0 errors=0");
@@ -144,11 +135,7 @@ class SimulatorMainTest {
   }
 
   private int run(String... args) {
-    return SimulatorMain.run(
-        args,
-        new PrintStream(out, true, StandardCharsets.UTF_8),
-        new PrintStream(err, true, StandardCharsets.UTF_8),
-        new AtomicBoolean());
+    return main.run(args);
   }
 
   /** A minimal MLLP listener that answers every frame with AA and its MSH-10. */

@@ -7,20 +7,16 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Random;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import javax.crypto.spec.SecretKeySpec;
 import org.ambulink.appliance.journal.Journal;
 import org.ambulink.appliance.journal.JournalEntry;
 import org.ambulink.appliance.journal.Journaled;
+import org.ambulink.appliance.testing.Closer;
+import org.ambulink.appliance.testing.Journals;
+import org.ambulink.appliance.testing.MutableClock;
 import org.ambulink.appliance.transport.Destination;
 import org.ambulink.appliance.transport.Transport;
 import org.ambulink.appliance.transport.TransportLifecycle;
@@ -31,10 +27,12 @@ import org.ambulink.drivers.gps.GpsSimulator;
 import org.ambulink.drivers.gps.RouteSimulator;
 import org.ambulink.drivers.gps.SerialNmeaReader;
 import org.ambulink.drivers.gps.SerialNmeaWriter;
+import org.ambulink.testsupport.Await;
 import org.ambulink.testsupport.SocatPty;
-import org.junit.jupiter.api.AfterEach;
+import org.ambulink.testsupport.Threads;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -49,31 +47,16 @@ class GpsServiceTest {
   @TempDir Path dir;
   private Journal journal;
   private TransportLifecycle lifecycle;
-  private final List<AutoCloseable> open = new ArrayList<>();
+  @RegisterExtension final Closer closer = new Closer();
 
   @BeforeEach
   void openJournal() {
-    byte[] raw = new byte[32];
-    new Random(3).nextBytes(raw);
-    journal =
-        Journal.open(
-            Journal.Settings.of(dir.resolve("journal/journal.db"), new SecretKeySpec(raw, "AES"))
-                .withCommitWindow(Duration.ofMillis(1)));
+    journal = closer.add(Journals.open(dir.resolve("journal/journal.db"), 3));
     lifecycle = new TransportLifecycle(journal, List.of(CITY_GENERAL), Clock.systemUTC());
   }
 
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-    journal.close();
-  }
-
   private GpsService gps(GpsProperties props, Duration positionInterval, Clock clock) {
-    GpsService g = new GpsService(props, lifecycle, positionInterval, clock);
-    open.add(g);
-    return g;
+    return closer.add(new GpsService(props, lifecycle, positionInterval, clock));
   }
 
   static GpsProperties props(GpsProperties.Source source, String port, double speed) {
@@ -88,53 +71,12 @@ class GpsServiceTest {
 
   private List<JournalEntry.Position> positions(String stream) {
     List<JournalEntry.Position> out = new ArrayList<>();
-    for (Journaled c : journal.read(stream, 1, 10_000).chunks()) {
-      for (Journaled.Item i : c.items()) {
-        if (i.entry() instanceof JournalEntry.Position p) {
-          out.add(p);
-        }
+    for (Journaled.Item i : Journals.items(journal, stream)) {
+      if (i.entry() instanceof JournalEntry.Position p) {
+        out.add(p);
       }
     }
     return out;
-  }
-
-  static void await(String what, Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout + ": " + what);
-      }
-      Thread.sleep(20);
-    }
-  }
-
-  /** A clock the test sets. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
   }
 
   static GpsFix fix(Instant at, double lat, double lon, double speedMps) {
@@ -152,7 +94,7 @@ class GpsServiceTest {
     gps.start();
 
     // parked at the start of the route: a fix, but no ETA without a transport
-    await("a fix", Duration.ofSeconds(3), () -> gps.status().fix());
+    Await.until("a fix", Duration.ofSeconds(3), () -> gps.status().fix());
     GpsService.Status parked = gps.status();
     GeoPoint start = RouteSimulator.DEMO_ROUTE.get(0);
     assertThat(parked.position().latitude()).isCloseTo(start.latitude(), within(1e-6));
@@ -162,7 +104,7 @@ class GpsServiceTest {
 
     Transport t = startTransport();
     AtomicReference<Eta> first = new AtomicReference<>();
-    await(
+    Await.until(
         "an ETA",
         Duration.ofSeconds(5),
         () -> {
@@ -173,12 +115,13 @@ class GpsServiceTest {
     assertThat(first.get().remainingMetres()).isBetween(100.0, 6000.0);
     assertThat(first.get().timeToArrival()).isPositive();
     assertThat(gps.status().position().speedMps()).isPositive();
-    await(
+    Await.until(
         "the vehicle closing in",
         Duration.ofSeconds(5),
         () -> gps.status().eta().remainingMetres() < first.get().remainingMetres() - 100);
 
-    await("positions in the journal", Duration.ofSeconds(5), () -> positions(t.id()).size() >= 2);
+    Await.until(
+        "positions in the journal", Duration.ofSeconds(5), () -> positions(t.id()).size() >= 2);
     List<JournalEntry.Position> journaled = positions(t.id());
     assertThat(journaled)
         .allSatisfy(
@@ -292,7 +235,7 @@ class GpsServiceTest {
               Duration.ofSeconds(1),
               Clock.systemUTC());
       gps.start();
-      assertThat(threadsNamed(readerThread)).hasSize(1);
+      assertThat(Threads.alive(readerThread::equals)).hasSize(1);
       Transport t = startTransport();
 
       RouteSimulator route = RouteSimulator.demo(Instant.now().truncatedTo(ChronoUnit.SECONDS), 1);
@@ -312,17 +255,17 @@ class GpsServiceTest {
         sending.setDaemon(true);
         sending.start();
         try {
-          await("a fix from the receiver", Duration.ofSeconds(5), () -> gps.status().fix());
+          Await.until("a fix from the receiver", Duration.ofSeconds(5), () -> gps.status().fix());
           assertThat(gps.status().detail()).isEqualTo("fix");
           GpsFix f = gps.status().position();
           assertThat(f.latitude()).isBetween(42.29, 42.34);
           assertThat(f.time()).isAfterOrEqualTo(route.start());
-          await(
+          Await.until(
               "an ETA",
               Duration.ofSeconds(5),
               () -> gps.status().eta() != null && gps.status().eta().known());
           assertThat(gps.status().eta().remainingMetres()).isBetween(40.0, 6000.0);
-          await(
+          Await.until(
               "positions in the journal",
               Duration.ofSeconds(5),
               () -> !positions(t.id()).isEmpty());
@@ -333,20 +276,14 @@ class GpsServiceTest {
       }
     }
     // the cable is pulled: the receiver is reported gone, the service keeps trying
-    await(
+    Await.until(
         "the receiver reported disconnected",
         Duration.ofSeconds(5),
         () -> gps.status().detail().equals("receiver not connected"));
-    assertThat(threadsNamed(readerThread)).hasSize(1);
+    assertThat(Threads.alive(readerThread::equals)).hasSize(1);
 
     gps.close();
-    assertThat(threadsNamed(readerThread)).as("reader thread after close()").isEmpty();
-  }
-
-  private static Set<Thread> threadsNamed(String name) {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals(name) && t.isAlive())
-        .collect(Collectors.toSet());
+    assertThat(Threads.alive(readerThread::equals)).as("reader thread after close()").isEmpty();
   }
 
   private static org.assertj.core.data.Offset<Double> within(double d) {

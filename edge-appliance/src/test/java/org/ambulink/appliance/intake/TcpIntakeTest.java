@@ -5,89 +5,53 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.math.BigDecimal;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
 import java.util.List;
+import org.ambulink.appliance.testing.ApplianceClient;
+import org.ambulink.appliance.testing.ApplianceServerTest;
+import org.ambulink.appliance.testing.Monitors;
 import org.ambulink.drivers.hl7.AckCode;
 import org.ambulink.drivers.hl7.AckResult;
-import org.ambulink.drivers.hl7.Hl7Acks;
 import org.ambulink.drivers.hl7.Hl7Encoder;
 import org.ambulink.drivers.model.EcgLeads;
 import org.ambulink.drivers.model.MdcCode;
 import org.ambulink.drivers.model.MonitorMessage;
-import org.ambulink.drivers.model.WaveformSegment;
 import org.ambulink.drivers.sim.MonitorSimulator;
 import org.ambulink.drivers.transport.tcp.MllpTcpClient;
 import org.ambulink.drivers.transport.tcp.MllpTcpListener;
 import org.ambulink.drivers.wfdb.WfdbReader;
 import org.ambulink.drivers.wfdb.WfdbRecord;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.test.annotation.DirtiesContext;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
 
 /**
  * The appliance as a whole over its real MLLP/TCP listener: the simulator replays real ECG records,
  * and what the REST API shows must be the record, sample for sample.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "ambulink.intake.mllp.port=0",
-      "ambulink.intake.stale-after=30s",
-      "ambulink.journal.generate-key=true"
-    })
+@TestPropertySource(properties = "ambulink.intake.stale-after=30s")
 @DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_EACH_TEST_METHOD)
-class TcpIntakeTest {
-
-  @org.springframework.test.context.DynamicPropertySource
-  static void journal(org.springframework.test.context.DynamicPropertyRegistry registry) {
-    java.nio.file.Path dir = org.ambulink.testsupport.TempDirs.create("tcp-intake-journal");
-    registry.add("ambulink.journal.directory", dir::toString);
-  }
-
-  private static final Duration ACK_TIMEOUT = Duration.ofSeconds(10);
+class TcpIntakeTest extends ApplianceServerTest {
   private final Hl7Encoder encoder = new Hl7Encoder();
 
-  @LocalServerPort int httpPort;
   @Autowired MllpTcpListener listener;
-  private ApplianceClient api;
-
-  @BeforeEach
-  void client() {
-    api = new ApplianceClient(httpPort);
-  }
 
   private MllpTcpClient connect() throws Exception {
-    return MllpTcpClient.connect("localhost", listener.port(), Duration.ofSeconds(5));
+    return MllpTcpClient.connect("127.0.0.1", listener.port(), Duration.ofSeconds(5));
   }
 
   private AckResult send(MllpTcpClient client, String hl7) throws Exception {
-    byte[] reply = client.exchange(hl7.getBytes(StandardCharsets.UTF_8), ACK_TIMEOUT);
-    return Hl7Acks.parse(new String(reply, StandardCharsets.UTF_8));
+    return Monitors.exchange(client, hl7);
   }
 
   @Test
   void record_100_at_its_own_rate_arrives_exactly_as_the_dat_file_holds_it() throws Exception {
     WfdbRecord record = WfdbReader.read("ecg/100");
-    MonitorSimulator sim =
-        MonitorSimulator.builder(record)
-            .outputRate(record.samplingFrequency())
-            .chunk(Duration.ofMillis(250))
-            .start(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-            .build();
+    MonitorSimulator sim = Monitors.simulator(record, record.samplingFrequency());
     int chunks = 40; // 10 s of ECG, 3600 samples per lead
     try (MllpTcpClient client = connect()) {
-      for (int i = 0; i < chunks; i++) {
-        MonitorMessage m = sim.next();
-        AckResult ack = send(client, encoder.encodeObservationReport(m));
-        assertThat(ack.code()).as("ACK of chunk %d", i).isEqualTo(AckCode.AA);
-        assertThat(ack.controlId()).isEqualTo(m.controlId());
-      }
+      Monitors.send(client, sim, chunks);
     }
 
     int mlii = record.signalIndex("MLII").orElseThrow();
@@ -113,19 +77,10 @@ class TcpIntakeTest {
   @Test
   void twelve_leads_resampled_to_500_hz_arrive_as_sent_with_vitals_and_health_up()
       throws Exception {
-    MonitorSimulator sim =
-        MonitorSimulator.builder(WfdbReader.read("ecg/s0010_re"))
-            .outputRate(500)
-            .chunk(Duration.ofMillis(250))
-            .start(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-            .build();
-    List<MonitorMessage> sent = new ArrayList<>();
+    MonitorSimulator sim = Monitors.simulator("ecg/s0010_re", 500);
+    List<MonitorMessage> sent;
     try (MllpTcpClient client = connect()) {
-      for (int i = 0; i < 20; i++) {
-        MonitorMessage m = sim.next();
-        sent.add(m);
-        assertThat(send(client, encoder.encodeObservationReport(m)).code()).isEqualTo(AckCode.AA);
-      }
+      sent = Monitors.send(client, sim, 20);
       // Health while the monitor is still connected.
       JsonNode health = api.ok("/actuator/health/monitor");
       assertThat(health.get("status").asString()).isEqualTo("UP");
@@ -134,16 +89,7 @@ class TcpIntakeTest {
 
     assertThat(sim.leads()).hasSize(12);
     for (MdcCode lead : sim.leads()) {
-      List<BigDecimal> want = new ArrayList<>();
-      for (MonitorMessage m : sent) {
-        for (WaveformSegment w : m.waveforms()) {
-          if (w.lead().sameCode(lead)) {
-            for (int i = 0; i < w.sampleCount(); i++) {
-              want.add(w.physical(i));
-            }
-          }
-        }
-      }
+      List<BigDecimal> want = Monitors.physical(sent, lead.code());
       assertThat(want).as("lead %s", lead).hasSize(20 * 125);
       List<BigDecimal> got = api.physicalSamples(lead.code());
       assertThat(got)
@@ -165,23 +111,13 @@ class TcpIntakeTest {
         .contains("ambulink_intake_samples_total 30000.0");
   }
 
-  private String rawPrometheus() throws Exception {
-    var http = java.net.http.HttpClient.newHttpClient();
-    return http.send(
-            java.net.http.HttpRequest.newBuilder(
-                    java.net.URI.create("http://localhost:" + httpPort + "/actuator/prometheus"))
-                .build(),
-            java.net.http.HttpResponse.BodyHandlers.ofString())
-        .body();
+  private String rawPrometheus() {
+    return api.fetch("/actuator/prometheus").text();
   }
 
   @Test
   void bad_input_is_answered_with_a_reason_and_loses_nothing_already_accepted() throws Exception {
-    MonitorSimulator sim =
-        MonitorSimulator.builder(WfdbReader.read("ecg/100"))
-            .outputRate(360)
-            .start(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-            .build();
+    MonitorSimulator sim = Monitors.simulator("ecg/100", 360);
     try (MllpTcpClient client = connect()) {
       assertThat(send(client, encoder.encodeObservationReport(sim.next())).code())
           .isEqualTo(AckCode.AA);

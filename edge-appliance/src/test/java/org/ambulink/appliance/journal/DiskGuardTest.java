@@ -4,11 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,17 +13,12 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Random;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
+import org.ambulink.appliance.testing.Journals;
+import org.ambulink.appliance.testing.MutableClock;
 import org.ambulink.appliance.transport.Acuity;
 import org.ambulink.appliance.transport.Destination;
 import org.ambulink.appliance.transport.Transport;
 import org.ambulink.appliance.transport.TransportLifecycle;
-import org.ambulink.drivers.model.AlarmEvent;
-import org.ambulink.drivers.model.AlarmPriority;
-import org.ambulink.drivers.model.MdcCode;
-import org.ambulink.drivers.model.NumericObservation;
-import org.ambulink.drivers.model.ResultStatus;
 import org.ambulink.drivers.model.WaveformSegment;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,47 +36,19 @@ class DiskGuardTest {
   static final List<String> CONSUMERS = List.of("console", "ehr");
 
   @TempDir Path dir;
+
+  /** The journal, the lifecycle and the guard all read this clock. */
   private final MutableClock clock = new MutableClock(Instant.parse("2026-12-02T10:00:00Z"));
+
   private Journal journal;
   private TransportLifecycle lifecycle;
 
-  /** A clock the test sets; the journal, the lifecycle and the guard all read it. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now;
-
-    MutableClock(Instant now) {
-      this.now = now;
-    }
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-  }
-
   @BeforeEach
   void open() {
-    byte[] raw = new byte[32];
-    new Random(7).nextBytes(raw);
-    SecretKey key = new SecretKeySpec(raw, "AES");
     journal =
         Journal.open(
             new Journal.Settings(
-                dir.resolve("journal.db"), key, Duration.ofMillis(1), 1000, clock));
+                dir.resolve("journal.db"), Journals.key(7), Duration.ofMillis(1), 1000, clock));
     lifecycle =
         new TransportLifecycle(
             journal,
@@ -97,7 +61,8 @@ class DiskGuardTest {
     journal.close();
   }
 
-  static JournalProperties props(DataSize cap, int warnAtPercent) {
+  /** The disk policy with this cap, the retention and the delivery consumers of these tests. */
+  static JournalProperties props(DataSize cap, int warnAtPercent, Duration interval) {
     return new JournalProperties(
         Path.of("unused"),
         "",
@@ -109,7 +74,7 @@ class DiskGuardTest {
         warnAtPercent,
         RETENTION,
         CONSUMERS,
-        Duration.ofSeconds(30));
+        interval);
   }
 
   private DiskGuard guard(long capBytes) {
@@ -120,7 +85,7 @@ class DiskGuardTest {
     // the closed transports as the application wires them: from the lifecycle's bookkeeping
     return new DiskGuard(
         journal,
-        props(DataSize.ofBytes(capBytes), warnAtPercent),
+        props(DataSize.ofBytes(capBytes), warnAtPercent, Duration.ofSeconds(30)),
         () -> {
           Map<String, Optional<Instant>> out = new LinkedHashMap<>();
           lifecycle
@@ -133,48 +98,14 @@ class DiskGuardTest {
         clock);
   }
 
+  /** One second of lead I at 500 Hz, random samples: bigger than {@link JournalTest#lead}. */
   static WaveformSegment lead(int seed) {
-    int[] samples = new int[500]; // one second at 500 Hz
+    int[] samples = new int[500];
     Random r = new Random(seed);
     for (int i = 0; i < samples.length; i++) {
       samples[i] = r.nextInt(4000) - 2000;
     }
-    return new WaveformSegment(
-        MdcCode.of(131329, "MDC_ECG_ELEC_POTL_I"),
-        "1.1.1." + seed,
-        500,
-        Instant.parse("2026-12-02T10:00:00Z").plusMillis(seed * 250L),
-        samples,
-        new BigDecimal("0.005"),
-        BigDecimal.ZERO,
-        WaveformSegment.MILLIVOLT,
-        "monitor-1");
-  }
-
-  static NumericObservation heartRate(int value) {
-    return new NumericObservation(
-        MdcCode.of(147842, "MDC_ECG_HEART_RATE"),
-        new BigDecimal(value),
-        MdcCode.of(264864, "MDC_DIM_BEAT_PER_MIN"),
-        "1.1.1.1",
-        Instant.parse("2026-12-02T10:00:01Z"),
-        "monitor-1",
-        ResultStatus.FINAL,
-        false);
-  }
-
-  static AlarmEvent alarm(int i) {
-    return new AlarmEvent(
-        "a" + i,
-        MdcCode.of(3, "MDC_EVT_HI"),
-        null,
-        AlarmPriority.HIGH,
-        AlarmEvent.Kind.PHYSIOLOGICAL,
-        "start",
-        null,
-        "HR high",
-        Instant.parse("2026-12-02T10:00:02Z"),
-        "monitor-1");
+    return JournalTest.lead(seed, Instant.parse("2026-12-02T10:00:00Z"), samples, BigDecimal.ZERO);
   }
 
   /**
@@ -184,9 +115,9 @@ class DiskGuardTest {
     for (int i = 0; i < n; i++) {
       List<JournalEntry> e = new ArrayList<>();
       e.add(new JournalEntry.Waveform(lead(i)));
-      e.add(new JournalEntry.Observation(heartRate(60 + i)));
+      e.add(new JournalEntry.Observation(JournalTest.heartRate(60 + i)));
       if (i % 5 == 0) {
-        e.add(new JournalEntry.Alarm(alarm(i)));
+        e.add(new JournalEntry.Alarm(JournalTest.alarm(i)));
       }
       journal.append(stream, e, null).join();
     }
@@ -202,11 +133,7 @@ class DiskGuardTest {
   }
 
   private List<Journaled.Item> items(String stream) {
-    List<Journaled.Item> out = new ArrayList<>();
-    for (Journaled c : journal.read(stream, 1, 10_000).chunks()) {
-      out.addAll(c.items());
-    }
-    return out;
+    return Journals.items(journal, stream);
   }
 
   private void acknowledgeAll(String stream, long seq) {

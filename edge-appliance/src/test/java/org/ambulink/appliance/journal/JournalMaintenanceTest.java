@@ -6,22 +6,17 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Random;
 import java.util.Set;
-import java.util.function.BooleanSupplier;
-import java.util.stream.Collectors;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
-import org.junit.jupiter.api.AfterEach;
+import org.ambulink.appliance.testing.Closer;
+import org.ambulink.appliance.testing.Journals;
+import org.ambulink.testsupport.Await;
+import org.ambulink.testsupport.Threads;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import org.mapdb.DB;
-import org.mapdb.Serializer;
-import org.mapdb.serializer.SerializerArrayTuple;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -32,52 +27,23 @@ class JournalMaintenanceTest {
   private static final String THREAD = "journal-maintenance";
 
   @TempDir Path dir;
-  private final List<AutoCloseable> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() throws Exception {
-    for (int i = open.size() - 1; i >= 0; i--) {
-      open.get(i).close();
-    }
-  }
-
-  static SecretKey key() {
-    byte[] raw = new byte[32];
-    new Random(11).nextBytes(raw);
-    return new SecretKeySpec(raw, "AES");
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private Journal openJournal() {
-    Journal j =
-        Journal.open(
-            Journal.Settings.of(dir.resolve("journal.db"), key())
-                .withCommitWindow(Duration.ofMillis(1)));
-    open.add(j);
-    return j;
+    return closer.add(Journals.open(dir.resolve("journal.db"), 11));
   }
 
   private static DiskGuard guard(Journal j, long capBytes, Duration interval) {
-    JournalProperties props =
-        new JournalProperties(
-            Path.of("unused"),
-            "",
-            false,
-            Duration.ofMillis(20),
-            10_000,
-            JournalProperties.OnCorruption.SALVAGE,
-            DataSize.ofBytes(capBytes),
-            80,
-            Duration.ofHours(72),
-            List.of("console", "ehr"),
-            interval);
-    return new DiskGuard(j, props, () -> Map.<String, Optional<Instant>>of(), Clock.systemUTC());
+    return new DiskGuard(
+        j,
+        DiskGuardTest.props(DataSize.ofBytes(capBytes), 80, interval),
+        () -> Map.<String, Optional<Instant>>of(),
+        Clock.systemUTC());
   }
 
   private JournalMaintenance maintenance(
       Journal j, DiskGuard guard, JournalRecovery.Report salvage) {
-    JournalMaintenance m = new JournalMaintenance(j, guard, salvage);
-    open.add(m);
-    return m;
+    return closer.add(new JournalMaintenance(j, guard, salvage));
   }
 
   private static void fill(Journal j, String stream, int chunks) {
@@ -87,41 +53,15 @@ class JournalMaintenanceTest {
   }
 
   private static Set<Thread> maintenanceThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(t -> t.getName().equals(THREAD) && t.isAlive())
-        .collect(Collectors.toSet());
-  }
-
-  private static void await(String what, Duration timeout, BooleanSupplier condition)
-      throws InterruptedException {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not within " + timeout + ": " + what);
-      }
-      Thread.sleep(20);
-    }
+    return Threads.alive(THREAD::equals);
   }
 
   @Test
   void aTamperedRecordIsReportedToTheCrewByName() throws Exception {
     Journal j = openJournal();
     fill(j, "T1", 5);
-    j.close();
-    open.remove(j);
-    // flip one byte of the third record, as a bad sector would
-    try (DB db = Journal.maker(dir.resolve("journal.db")).make()) {
-      var records =
-          db.treeMap("records")
-              .keySerializer(new SerializerArrayTuple(Serializer.STRING, Serializer.LONG))
-              .valueSerializer(Serializer.BYTE_ARRAY)
-              .valuesOutsideNodesEnable()
-              .open();
-      byte[] v = records.get(new Object[] {"T1", 3L});
-      v[v.length / 2] ^= 0x01;
-      records.put(new Object[] {"T1", 3L}, v);
-      db.commit();
-    }
+    closer.close(j);
+    JournalTest.tamper(dir.resolve("journal.db"), "T1", 3); // the third record
     Journal again = openJournal();
     JournalMaintenance m =
         maintenance(
@@ -130,7 +70,7 @@ class JournalMaintenanceTest {
     assertThat(m.warnings()).isEmpty();
 
     m.start();
-    await("the check of every record", Duration.ofSeconds(5), m::verified);
+    Await.until("the check of every record", Duration.ofSeconds(5), m::verified);
     assertThat(m.warnings())
         .singleElement()
         .asString()
@@ -150,7 +90,7 @@ class JournalMaintenanceTest {
     JournalMaintenance m =
         maintenance(j, guard(j, DataSize.ofGigabytes(1).toBytes(), Duration.ofSeconds(30)), null);
     m.start();
-    await("the check of every record", Duration.ofSeconds(5), m::verified);
+    Await.until("the check of every record", Duration.ofSeconds(5), m::verified);
     assertThat(m.warnings()).isEmpty();
   }
 
@@ -164,7 +104,7 @@ class JournalMaintenanceTest {
     JournalMaintenance m =
         maintenance(j, guard(j, DataSize.ofGigabytes(1).toBytes(), Duration.ofSeconds(30)), report);
     m.start();
-    await("the check of every record", Duration.ofSeconds(5), m::verified);
+    Await.until("the check of every record", Duration.ofSeconds(5), m::verified);
     assertThat(m.warnings())
         .singleElement()
         .asString()
@@ -179,13 +119,13 @@ class JournalMaintenanceTest {
     Journal j = openJournal();
     JournalMaintenance m = maintenance(j, guard(j, 4096, Duration.ofMillis(100)), null);
     m.start();
-    await("the check of every record", Duration.ofSeconds(5), m::verified);
+    Await.until("the check of every record", Duration.ofSeconds(5), m::verified);
     assertThat(m.warnings()).isEmpty();
 
     // nothing delivered, over the cap: a later run of the policy says so
     fill(j, "T1", 30);
     assertThat(j.liveBytes()).isGreaterThan(4096);
-    await(
+    Await.until(
         "a 'Journal full' warning",
         Duration.ofSeconds(5),
         () -> m.warnings().stream().anyMatch(w -> w.startsWith("Journal full")));
@@ -198,7 +138,7 @@ class JournalMaintenanceTest {
     JournalMaintenance m =
         maintenance(j, guard(j, DataSize.ofGigabytes(1).toBytes(), Duration.ofMillis(50)), null);
     m.start();
-    await("the maintenance thread", Duration.ofSeconds(5), () -> !mine(others).isEmpty());
+    Await.until("the maintenance thread", Duration.ofSeconds(5), () -> !mine(others).isEmpty());
     Set<Thread> mine = mine(others);
     assertThat(mine).allSatisfy(t -> assertThat(t.isDaemon()).isTrue());
 

@@ -1,5 +1,6 @@
 package org.ambulink.appliance.journal;
 
+import static org.ambulink.appliance.testing.Journals.key;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -16,7 +17,7 @@ import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
+import org.ambulink.appliance.testing.Closer;
 import org.ambulink.appliance.transport.Acuity;
 import org.ambulink.appliance.transport.PatientDetails;
 import org.ambulink.appliance.transport.TransportDetails;
@@ -28,8 +29,8 @@ import org.ambulink.drivers.model.MdcCode;
 import org.ambulink.drivers.model.NumericObservation;
 import org.ambulink.drivers.model.ResultStatus;
 import org.ambulink.drivers.model.WaveformSegment;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.mapdb.DB;
 import org.mapdb.Serializer;
@@ -37,30 +38,13 @@ import org.mapdb.serializer.SerializerArrayTuple;
 
 class JournalTest {
   @TempDir Path dir;
-  private final List<Journal> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() {
-    open.forEach(Journal::close);
-  }
-
-  static SecretKey key(int seed) {
-    byte[] raw = new byte[32];
-    new Random(seed).nextBytes(raw);
-    return new SecretKeySpec(raw, "AES");
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private Journal open(SecretKey key) {
-    Journal j = Journal.open(Journal.Settings.of(dir.resolve("journal.db"), key));
-    open.add(j);
-    return j;
+    return closer.add(Journal.open(Journal.Settings.of(dir.resolve("journal.db"), key)));
   }
 
-  private void close(Journal j) {
-    j.close();
-    open.remove(j);
-  }
-
+  /** 250 ms of lead I, a random walk with the extreme values at samples 7 and 8. */
   static WaveformSegment lead(int seed) {
     int[] samples = new int[125];
     Random r = new Random(seed);
@@ -69,14 +53,23 @@ class JournalTest {
       v += r.nextInt(41) - 20;
       samples[i] = i == 7 ? Integer.MIN_VALUE : i == 8 ? Integer.MAX_VALUE : v;
     }
+    return lead(
+        seed, Instant.parse("2026-12-02T10:00:00.123456789Z"), samples, new BigDecimal("-0.0100"));
+  }
+
+  /**
+   * Lead I of monitor-1 at 500 Hz, 5 µV per unit: chunk {@code seed}, which starts {@code seed} ×
+   * 250 ms after {@code first}.
+   */
+  static WaveformSegment lead(int seed, Instant first, int[] samples, BigDecimal offset) {
     return new WaveformSegment(
         MdcCode.of(131329, "MDC_ECG_ELEC_POTL_I"),
         "1.1.1." + seed,
         500,
-        Instant.parse("2026-12-02T10:00:00.123456789Z").plusMillis(seed * 250L),
+        first.plusMillis(seed * 250L),
         samples,
         new BigDecimal("0.005"),
-        new BigDecimal("-0.0100"),
+        offset,
         WaveformSegment.MILLIVOLT,
         "monitor-1");
   }
@@ -91,6 +84,39 @@ class JournalTest {
         "monitor-1",
         ResultStatus.FINAL,
         false);
+  }
+
+  static AlarmEvent alarm(int i) {
+    return new AlarmEvent(
+        "a" + i,
+        MdcCode.of(3, "MDC_EVT_HI"),
+        null,
+        AlarmPriority.HIGH,
+        AlarmEvent.Kind.PHYSIOLOGICAL,
+        "start",
+        null,
+        "HR high",
+        Instant.parse("2026-12-02T10:00:02Z"),
+        "monitor-1");
+  }
+
+  /**
+   * Flips one byte in the middle of a record's ciphertext, as an attacker or a bad sector would;
+   * the journal must be closed.
+   */
+  static void tamper(Path file, String stream, long firstSeq) {
+    try (DB db = Journal.maker(file).make()) {
+      var records =
+          db.treeMap("records")
+              .keySerializer(new SerializerArrayTuple(Serializer.STRING, Serializer.LONG))
+              .valueSerializer(Serializer.BYTE_ARRAY)
+              .valuesOutsideNodesEnable()
+              .open();
+      byte[] v = records.get(new Object[] {stream, firstSeq});
+      v[v.length / 2] ^= 0x01;
+      records.put(new Object[] {stream, firstSeq}, v);
+      db.commit();
+    }
   }
 
   static TransportEvent started(String id) {
@@ -110,18 +136,7 @@ class JournalTest {
   @Test
   void everyKindOfEntryRoundTripsExactlyWithConsecutiveSequenceNumbers() {
     Journal j = open(key(1));
-    AlarmEvent alarm =
-        new AlarmEvent(
-            "a1",
-            MdcCode.of(3, "MDC_EVT_HI"),
-            null,
-            AlarmPriority.HIGH,
-            AlarmEvent.Kind.PHYSIOLOGICAL,
-            "start",
-            null,
-            "HR high",
-            Instant.parse("2026-12-02T10:00:02Z"),
-            "monitor-1");
+    AlarmEvent alarm = alarm(1);
     List<JournalEntry> first =
         List.of(
             new JournalEntry.Transport(started("T1")),
@@ -170,7 +185,7 @@ class JournalTest {
     j.append(Journal.STANDBY, List.of(new JournalEntry.Observation(heartRate(60))), null).join();
     j.acknowledge("ehr", "T1", 20).join();
     j.acknowledge("ehr", "T1", 10).join(); // never goes back
-    close(j);
+    closer.close(j);
 
     Journal again = open(key(2));
     assertThat(again.lastSeq("T1")).isEqualTo(50);
@@ -243,20 +258,8 @@ class JournalTest {
     for (int i = 0; i < 5; i++) {
       j.append("T1", List.of(new JournalEntry.Waveform(lead(i))), null).join();
     }
-    close(j);
-    // flip one byte of the third record's ciphertext, as an attacker or a bad sector would
-    try (DB db = Journal.maker(dir.resolve("journal.db")).make()) {
-      var records =
-          db.treeMap("records")
-              .keySerializer(new SerializerArrayTuple(Serializer.STRING, Serializer.LONG))
-              .valueSerializer(Serializer.BYTE_ARRAY)
-              .valuesOutsideNodesEnable()
-              .open();
-      byte[] v = records.get(new Object[] {"T1", 3L});
-      v[v.length / 2] ^= 0x01;
-      records.put(new Object[] {"T1", 3L}, v);
-      db.commit();
-    }
+    closer.close(j);
+    tamper(dir.resolve("journal.db"), "T1", 3); // the third record
     Journal again = open(key(4));
     Journal.Page page = again.read("T1", 1, 100);
     assertThat(page.chunks()).extracting(Journaled::firstSeq).containsExactly(1L, 2L, 4L, 5L);
@@ -275,7 +278,7 @@ class JournalTest {
   void theWrongKeyIsRefusedAtOpenNotReadAsGarbage() {
     Journal j = open(key(5));
     j.append("T1", List.of(new JournalEntry.Observation(heartRate(80))), null).join();
-    close(j);
+    closer.close(j);
     // a configuration error, not damage: no salvage, the journal is left as it is
     assertThatThrownBy(() -> open(key(6)))
         .isInstanceOf(JournalException.class)
@@ -295,7 +298,7 @@ class JournalTest {
     }
     appends.forEach(CompletableFuture::join);
     j.append("T2", List.of(new JournalEntry.Transport(started("T2"))), null).join();
-    close(j);
+    closer.close(j);
     Path file = dir.resolve("journal.db");
     try (FileChannel ch = FileChannel.open(file, StandardOpenOption.WRITE)) {
       // MapDB keeps its index in the first page and allocates data from 1 MiB on, in order: the
@@ -310,7 +313,7 @@ class JournalTest {
         .hasMessageContaining("salvage");
 
     JournalRecovery.Salvaged s = JournalRecovery.salvage(settings);
-    open.add(s.journal());
+    closer.add(s.journal());
     JournalRecovery.Report r = s.report();
     assertThat(r.keptAt()).exists();
     assertThat(Files.size(r.keptAt())).isPositive();
@@ -324,8 +327,7 @@ class JournalTest {
       WaveformSegment w = ((JournalEntry.Waveform) c.items().get(0).entry()).value();
       assertThat(w.samples()).containsExactly(lead((int) c.firstSeq() - 1).samples());
     }
-    close(s.journal());
-    open.remove(s.journal());
+    closer.close(s.journal());
     // and the new journal opens cleanly next time
     assertThat(open(key(7)).streams()).isNotEmpty();
   }
@@ -379,7 +381,7 @@ class JournalTest {
   @Test
   void appendsAfterCloseFailClearly() {
     Journal j = open(key(10));
-    close(j);
+    closer.close(j);
     assertThatThrownBy(
             () -> j.append("T1", List.of(new JournalEntry.Observation(heartRate(1))), null).join())
         .isInstanceOf(CompletionException.class)
@@ -392,7 +394,7 @@ class JournalTest {
         Journal.open(
             Journal.Settings.of(dir.resolve("w.db"), key(11))
                 .withCommitWindow(Duration.ofMillis(30)));
-    open.add(j);
+    closer.add(j);
     long t0 = System.nanoTime();
     j.append("T1", List.of(new JournalEntry.Observation(heartRate(1))), null).join();
     long ms = (System.nanoTime() - t0) / 1_000_000;

@@ -2,74 +2,38 @@ package org.ambulink.appliance.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Predicate;
-import org.ambulink.testsupport.TempDirs;
+import org.ambulink.appliance.testing.ApplianceClient;
+import org.ambulink.appliance.testing.ApplianceServerTest;
 import org.junit.jupiter.api.Test;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The GPS tile of GET /api/status with the simulated route at 20 times real time: parked until a
  * transport starts, then driving towards its destination with a speed, a shrinking distance and an
  * ETA, while positions are journaled in the transport's stream.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+@TestPropertySource(
     properties = {
-      "ambulink.intake.mllp.port=0",
-      "ambulink.intake.mllp.bind-address=127.0.0.1",
-      "ambulink.journal.generate-key=true",
       "ambulink.gps.source=simulated",
       "ambulink.gps.simulation-speed=20",
       "ambulink.transport.position-interval=1s"
     })
-@DirtiesContext
-class GpsStatusApiTest {
+class GpsStatusApiTest extends ApplianceServerTest {
 
-  @DynamicPropertySource
-  static void journal(DynamicPropertyRegistry registry) {
-    Path dir = TempDirs.create("gps-status-journal");
-    registry.add("ambulink.journal.directory", dir::toString);
+  private JsonNode get(String path) {
+    return api.ok(path);
   }
 
-  @LocalServerPort int httpPort;
-
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final JsonMapper json = JsonMapper.builder().build();
-
-  private HttpResponse<String> send(HttpRequest.Builder b) throws Exception {
-    return http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-  }
-
-  private JsonNode get(String path) throws Exception {
-    HttpResponse<String> r =
-        send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)));
-    assertThat(r.statusCode()).as("GET %s: %s", path, r.body()).isEqualTo(200);
-    return json.readTree(r.body());
-  }
-
-  private JsonNode post(String path, String body) throws Exception {
-    HttpResponse<String> r =
-        send(
-            HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body)));
-    assertThat(r.statusCode()).as("POST %s: %s", path, r.body()).isBetween(200, 201);
-    return json.readTree(r.body());
+  private JsonNode post(String path, String body) {
+    ApplianceClient.Response r = api.post(path, body);
+    assertThat(r.status()).as("POST %s: %s", path, r.text()).isBetween(200, 201);
+    return r.body();
   }
 
   /** Polls the GPS tile until {@code condition} holds; fails with the last tile seen. */

@@ -2,107 +2,42 @@ package org.ambulink.appliance.transport;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
-import org.ambulink.drivers.hl7.AckCode;
-import org.ambulink.drivers.hl7.Hl7Acks;
-import org.ambulink.drivers.hl7.Hl7Encoder;
+import org.ambulink.appliance.testing.ApplianceClient.Response;
+import org.ambulink.appliance.testing.ApplianceServerTest;
+import org.ambulink.appliance.testing.Monitors;
+import org.ambulink.appliance.testing.TestDestinations;
 import org.ambulink.drivers.model.MonitorMessage;
 import org.ambulink.drivers.model.WaveformSegment;
 import org.ambulink.drivers.sim.MonitorSimulator;
 import org.ambulink.drivers.transport.tcp.MllpTcpClient;
 import org.ambulink.drivers.transport.tcp.MllpTcpListener;
-import org.ambulink.drivers.wfdb.WfdbReader;
-import org.ambulink.testsupport.TempDirs;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
-import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The transport REST API over real HTTP, with the monitor simulator feeding the appliance over
  * MLLP/TCP: start, refuse, hand over, close, and read back what was journaled where.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "ambulink.intake.mllp.port=0",
-      "ambulink.intake.mllp.bind-address=127.0.0.1",
-      "ambulink.intake.stale-after=30s",
-      "ambulink.journal.generate-key=true",
-      "ambulink.transport.destinations[0].id=st-elsewhere",
-      "ambulink.transport.destinations[0].name=St. Elsewhere ED",
-      "ambulink.transport.destinations[0].latitude=42.33",
-      "ambulink.transport.destinations[0].longitude=-71.1",
-      "ambulink.transport.destinations[1].id=county-general",
-      "ambulink.transport.destinations[1].name=County General ED",
-      "ambulink.transport.destinations[1].latitude=42.36",
-      "ambulink.transport.destinations[1].longitude=-71.06"
-    })
-@DirtiesContext
-class TransportApiTest {
+@TestDestinations
+@TestPropertySource(properties = "ambulink.intake.stale-after=30s")
+class TransportApiTest extends ApplianceServerTest {
   private static final String PROBLEM_JSON = "application/problem+json";
 
-  @DynamicPropertySource
-  static void journal(DynamicPropertyRegistry registry) {
-    Path dir = TempDirs.create("transport-api-journal");
-    registry.add("ambulink.journal.directory", dir::toString);
-  }
-
-  @LocalServerPort int httpPort;
   @Autowired MllpTcpListener listener;
 
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final JsonMapper json = JsonMapper.builder().build();
-  private final Hl7Encoder encoder = new Hl7Encoder();
-
-  record Response(
-      int status, Optional<String> contentType, Optional<String> location, JsonNode body) {
-    String detail() {
-      return body.get("detail").asString();
-    }
+  private Response get(String path) {
+    return api.get(path);
   }
 
-  private Response send(HttpRequest.Builder b) throws Exception {
-    HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-    return new Response(
-        r.statusCode(),
-        r.headers().firstValue("Content-Type"),
-        r.headers().firstValue("Location"),
-        r.body().isEmpty() ? null : json.readTree(r.body()));
-  }
-
-  private Response get(String path) throws Exception {
-    return send(HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path)).GET());
-  }
-
-  private Response post(String path, String body) throws Exception {
-    HttpRequest.Builder b =
-        HttpRequest.newBuilder(URI.create("http://localhost:" + httpPort + path))
-            .header("Accept", "application/json, application/problem+json");
-    if (body == null) {
-      b.POST(HttpRequest.BodyPublishers.noBody());
-    } else {
-      b.header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8));
-    }
-    return send(b);
+  private Response post(String path, String body) {
+    return api.post(path, body);
   }
 
   private static void assertProblem(Response r, int status) {
@@ -136,21 +71,10 @@ class TransportApiTest {
   }
 
   private List<MonitorMessage> sendMonitorMessages(MonitorSimulator sim, int n) throws Exception {
-    List<MonitorMessage> sent = new ArrayList<>();
     try (MllpTcpClient client =
         MllpTcpClient.connect("127.0.0.1", listener.port(), Duration.ofSeconds(5))) {
-      for (int i = 0; i < n; i++) {
-        MonitorMessage m = sim.next();
-        byte[] reply =
-            client.exchange(
-                encoder.encodeObservationReport(m).getBytes(StandardCharsets.UTF_8),
-                Duration.ofSeconds(10));
-        assertThat(Hl7Acks.parse(new String(reply, StandardCharsets.UTF_8)).code())
-            .isEqualTo(AckCode.AA);
-        sent.add(m);
-      }
+      return Monitors.send(client, sim, n);
     }
-    return sent;
   }
 
   private static List<Instant> waveformStarts(List<MonitorMessage> messages) {
@@ -187,11 +111,7 @@ class TransportApiTest {
   @Test
   void aTransportIsStartedHandedOverAndClosedAndItsJournalHoldsWhatWasRecordedMeanwhile()
       throws Exception {
-    MonitorSimulator sim =
-        MonitorSimulator.builder(WfdbReader.read("ecg/100"))
-            .outputRate(360)
-            .start(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-            .build();
+    MonitorSimulator sim = Monitors.simulator("ecg/100", 360);
 
     Response started = post("/api/transports", startBody("county-general"));
     assertThat(started.status()).as("%s", started.body()).isEqualTo(201);

@@ -1,5 +1,6 @@
 package org.ambulink.appliance.transport;
 
+import static org.ambulink.appliance.testing.Journals.items;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -13,19 +14,18 @@ import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.concurrent.CompletableFuture;
-import javax.crypto.SecretKey;
-import javax.crypto.spec.SecretKeySpec;
 import org.ambulink.appliance.journal.Journal;
 import org.ambulink.appliance.journal.JournalEntry;
 import org.ambulink.appliance.journal.JournalSink;
 import org.ambulink.appliance.journal.Journaled;
+import org.ambulink.appliance.testing.Closer;
+import org.ambulink.appliance.testing.Journals;
 import org.ambulink.drivers.model.MonitorMessage;
 import org.ambulink.drivers.sim.MonitorSimulator;
 import org.ambulink.drivers.wfdb.WfdbReader;
-import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -39,31 +39,24 @@ class TransportLifecycleTest {
           new Destination("riverside", "Riverside Regional ED", 42.3736, -71.1190));
 
   @TempDir Path dir;
-  private final List<Journal> open = new ArrayList<>();
-
-  @AfterEach
-  void closeAll() {
-    open.forEach(Journal::close);
-  }
-
-  static SecretKey key() {
-    byte[] raw = new byte[32];
-    new Random(42).nextBytes(raw);
-    return new SecretKeySpec(raw, "AES");
-  }
+  @RegisterExtension final Closer closer = new Closer();
 
   private Journal openJournal() {
-    Journal j =
-        Journal.open(
-            Journal.Settings.of(dir.resolve("journal.db"), key())
-                .withCommitWindow(Duration.ofMillis(1)));
-    open.add(j);
-    return j;
+    return closer.add(Journals.open(dir.resolve("journal.db"), 42));
   }
 
-  private void close(Journal j) {
-    j.close();
-    open.remove(j);
+  /** A reboot in the middle of things: the journal closed and opened again. */
+  private Journal reboot(Journal j) {
+    closer.close(j);
+    return openJournal();
+  }
+
+  /** The transport a new lifecycle resumed, which must be {@code t} in that state. */
+  private static Transport resumed(TransportLifecycle life, Transport t, Transport.State state) {
+    Transport resumed = life.current().orElseThrow();
+    assertThat(resumed.id()).isEqualTo(t.id());
+    assertThat(resumed.state()).isEqualTo(state);
+    return resumed;
   }
 
   private static TransportLifecycle lifecycle(Journal j) {
@@ -86,25 +79,18 @@ class TransportLifecycleTest {
         "riverside", List.of("Medic Alvarez"), "", null, age, "", null);
   }
 
-  static List<Journaled.Item> items(Journal j, String stream) {
-    List<Journaled.Item> out = new ArrayList<>();
-    long from = 1;
-    while (true) {
-      Journal.Page p = j.read(stream, from, 100);
-      assertThat(p.damaged()).isEmpty();
-      if (p.chunks().isEmpty()) {
-        return out;
-      }
-      p.chunks().forEach(c -> out.addAll(c.items()));
-      from = p.nextSeq();
-    }
-  }
-
   static List<TransportEvent> events(Journal j, String stream) {
     return items(j, stream).stream()
         .filter(i -> i.entry() instanceof JournalEntry.Transport)
         .map(i -> ((JournalEntry.Transport) i.entry()).value())
         .toList();
+  }
+
+  /** The transport events of the stream, which must be of these types, in this order. */
+  static List<TransportEvent> events(Journal j, String stream, TransportEvent.Type... types) {
+    List<TransportEvent> events = events(j, stream);
+    assertThat(events).extracting(TransportEvent::type).containsExactly(types);
+    return events;
   }
 
   @Test
@@ -146,10 +132,10 @@ class TransportLifecycleTest {
         .isInstanceOf(TransportStateException.class)
         .hasMessageContaining("no transport to close");
 
-    List<TransportEvent> events = events(j, t.id());
-    assertThat(events)
-        .extracting(TransportEvent::type)
-        .containsExactly(
+    List<TransportEvent> events =
+        events(
+            j,
+            t.id(),
             TransportEvent.Type.STARTED,
             TransportEvent.Type.HANDED_OVER,
             TransportEvent.Type.CLOSED);
@@ -237,9 +223,7 @@ class TransportLifecycleTest {
         .isInstanceOf(IllegalArgumentException.class);
 
     assertThat(life.current()).contains(h);
-    assertThat(events(j, t.id()))
-        .extracting(TransportEvent::type)
-        .containsExactly(TransportEvent.Type.STARTED, TransportEvent.Type.HANDED_OVER);
+    events(j, t.id(), TransportEvent.Type.STARTED, TransportEvent.Type.HANDED_OVER);
     assertThat(life.bookkeeping().get("transport/" + t.id())).startsWith("HANDED_OVER|");
   }
 
@@ -258,18 +242,16 @@ class TransportLifecycleTest {
     assertThat(life.current()).contains(second);
     assertThat(life.recordingStream()).isEqualTo(second.id());
 
-    List<TransportEvent> before = events(j, first.id());
-    assertThat(before)
-        .extracting(TransportEvent::type)
-        .containsExactly(
+    List<TransportEvent> before =
+        events(
+            j,
+            first.id(),
             TransportEvent.Type.STARTED,
             TransportEvent.Type.HANDED_OVER,
             TransportEvent.Type.CLOSED);
     assertThat(before.get(2).note()).contains("next transport");
     assertThat(before.get(2).at()).isBeforeOrEqualTo(second.startedAt());
-    assertThat(events(j, second.id()))
-        .extracting(TransportEvent::type)
-        .containsExactly(TransportEvent.Type.STARTED);
+    events(j, second.id(), TransportEvent.Type.STARTED);
     Map<String, String> meta = life.bookkeeping();
     assertThat(meta.get("transport/" + first.id())).startsWith("CLOSED|");
     assertThat(meta.get("transport/" + second.id())).startsWith("EN_ROUTE|");
@@ -279,13 +261,9 @@ class TransportLifecycleTest {
   void aRebootWhileEnRouteResumesTheSameTransport() {
     Journal j = openJournal();
     Transport t = lifecycle(j).start(request("city-general"));
-    close(j);
-
-    Journal again = openJournal();
+    Journal again = reboot(j);
     TransportLifecycle life = lifecycle(again);
-    Transport resumed = life.current().orElseThrow();
-    assertThat(resumed.id()).isEqualTo(t.id());
-    assertThat(resumed.state()).isEqualTo(Transport.State.EN_ROUTE);
+    Transport resumed = resumed(life, t, Transport.State.EN_ROUTE);
     assertThat(resumed.startedAt()).isEqualTo(t.startedAt());
     assertThat(resumed.details()).isEqualTo(t.details());
     assertThat(resumed.details().patient().temporaryId())
@@ -296,9 +274,7 @@ class TransportLifecycleTest {
 
     // and its life goes on in the same stream
     life.handover("after the reboot");
-    assertThat(events(again, t.id()))
-        .extracting(TransportEvent::type)
-        .containsExactly(TransportEvent.Type.STARTED, TransportEvent.Type.HANDED_OVER);
+    events(again, t.id(), TransportEvent.Type.STARTED, TransportEvent.Type.HANDED_OVER);
     assertThat(again.lastSeq(t.id())).isEqualTo(2);
   }
 
@@ -308,13 +284,9 @@ class TransportLifecycleTest {
     TransportLifecycle before = lifecycle(j);
     Transport t = before.start(request("riverside"));
     Transport h = before.handover("");
-    close(j);
-
-    Journal again = openJournal();
+    Journal again = reboot(j);
     TransportLifecycle life = lifecycle(again);
-    Transport resumed = life.current().orElseThrow();
-    assertThat(resumed.id()).isEqualTo(t.id());
-    assertThat(resumed.state()).isEqualTo(Transport.State.HANDED_OVER);
+    Transport resumed = resumed(life, t, Transport.State.HANDED_OVER);
     assertThat(resumed.handedOverAt()).isEqualTo(h.handedOverAt());
     assertThat(resumed.details()).isEqualTo(t.details());
     assertThat(life.recordingStream()).isEqualTo(Journal.STANDBY);
@@ -330,9 +302,7 @@ class TransportLifecycleTest {
     Transport t = before.start(request("riverside"));
     before.handover("");
     before.close("");
-    close(j);
-
-    Journal again = openJournal();
+    Journal again = reboot(j);
     TransportLifecycle life = lifecycle(again);
     assertThat(life.current()).isEmpty();
     assertThat(life.recordingStream()).isEqualTo(Journal.STANDBY);
@@ -453,7 +423,7 @@ class TransportLifecycleTest {
       }
     }
     assertThat(life.bookkeeping().keySet()).containsExactly("transport/" + t.id());
-    close(j);
+    closer.close(j);
     // nor is any of it readable in the store's files: the events are encrypted
     for (Path f : Journal.files(dir.resolve("journal.db"))) {
       String raw = new String(Files.readAllBytes(f), StandardCharsets.ISO_8859_1);

@@ -3,22 +3,21 @@ package org.ambulink.appliance.ui;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.File;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
+import org.ambulink.appliance.testing.ApplianceClient;
+import org.ambulink.appliance.testing.ApplianceServerTest;
+import org.ambulink.appliance.testing.Monitors;
+import org.ambulink.appliance.testing.StatusContract;
+import org.ambulink.appliance.testing.TestDestinations;
 import org.ambulink.drivers.hl7.Hl7Acks;
 import org.ambulink.drivers.hl7.Hl7Encoder;
 import org.ambulink.drivers.sim.MonitorSimulator;
@@ -27,7 +26,6 @@ import org.ambulink.drivers.transport.tcp.MllpTcpClient;
 import org.ambulink.drivers.transport.tcp.MllpTcpListener;
 import org.ambulink.drivers.wfdb.WfdbReader;
 import org.ambulink.drivers.wfdb.WfdbRecord;
-import org.ambulink.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
@@ -45,14 +43,10 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.test.annotation.DirtiesContext;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.context.TestPropertySource;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The paramedic page in a real headless Chromium against the whole appliance, fed by the monitor
@@ -63,24 +57,9 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Chromium and chromedriver are the system's (/usr/bin); Selenium Manager is never asked to find
  * or download anything because both paths are given.
  */
-@SpringBootTest(
-    webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-    properties = {
-      "ambulink.intake.mllp.port=0",
-      "ambulink.intake.mllp.bind-address=127.0.0.1",
-      "ambulink.intake.stale-after=2s",
-      "ambulink.journal.generate-key=true",
-      "ambulink.transport.destinations[0].id=st-elsewhere",
-      "ambulink.transport.destinations[0].name=St. Elsewhere ED",
-      "ambulink.transport.destinations[0].latitude=42.33",
-      "ambulink.transport.destinations[0].longitude=-71.1",
-      "ambulink.transport.destinations[1].id=county-general",
-      "ambulink.transport.destinations[1].name=County General ED",
-      "ambulink.transport.destinations[1].latitude=42.36",
-      "ambulink.transport.destinations[1].longitude=-71.06"
-    })
-@DirtiesContext
-class ParamedicPageTest {
+@TestDestinations
+@TestPropertySource(properties = "ambulink.intake.stale-after=2s")
+class ParamedicPageTest extends ApplianceServerTest {
   private static final Logger log = LoggerFactory.getLogger(ParamedicPageTest.class);
   private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
   private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -88,20 +67,8 @@ class ParamedicPageTest {
   private static final String DESTINATION_ID = "st-elsewhere";
   private static final String DESTINATION_NAME = "St. Elsewhere ED";
 
-  /** Outlives the test class: Spring may close the context after JUnit's own temp dirs go. */
-  private static final Path JOURNAL_DIR = TempDirs.create("ui-journal");
-
-  @DynamicPropertySource
-  static void journal(DynamicPropertyRegistry registry) {
-    registry.add("ambulink.journal.directory", JOURNAL_DIR::toString);
-  }
-
-  @LocalServerPort int httpPort;
   @Autowired MllpTcpListener listener;
   @Autowired WebServerApplicationContext webContext;
-
-  private final HttpClient http = HttpClient.newHttpClient();
-  private final JsonMapper json = JsonMapper.builder().build();
 
   private ChromeDriver driver;
   private List<ProcessHandle> browserProcesses = List.of();
@@ -112,18 +79,12 @@ class ParamedicPageTest {
 
   @Test
   void the_page_is_served_at_the_root_as_html() throws Exception {
-    HttpResponse<String> page = get("/");
-    assertThat(page.statusCode()).isEqualTo(200);
-    assertThat(page.headers().firstValue("Content-Type")).get().asString().startsWith("text/html");
-    assertThat(page.body()).contains("id=\"btn-start\"").contains("app.js");
-    assertThat(get("/app.js").headers().firstValue("Content-Type"))
-        .get()
-        .asString()
-        .contains("javascript");
-    assertThat(get("/app.css").headers().firstValue("Content-Type"))
-        .get()
-        .asString()
-        .startsWith("text/css");
+    ApplianceClient.Response page = api.fetch("/");
+    assertThat(page.status()).isEqualTo(200);
+    assertThat(page.contentType()).get().asString().startsWith("text/html");
+    assertThat(page.text()).contains("id=\"btn-start\"").contains("app.js");
+    assertThat(api.fetch("/app.js").contentType()).get().asString().contains("javascript");
+    assertThat(api.fetch("/app.css").contentType()).get().asString().startsWith("text/css");
   }
 
   @Test
@@ -270,7 +231,7 @@ class ParamedicPageTest {
     waitFor("the destinations", d -> byId("dest-" + DESTINATION_ID).isDisplayed());
     byId("dest-" + DESTINATION_ID).click();
     byId("crew-1").sendKeys("Medic 12");
-    Response other =
+    ApplianceClient.Response other =
         post(
             "/api/transports",
             "{\"destinationId\":\"county-general\",\"crew\":[\"Medic 3\"],"
@@ -280,7 +241,7 @@ class ParamedicPageTest {
     String otherId = other.body().get("id").asString();
     byId("btn-start-confirm").click();
     waitFor("the conflict", d -> byId("start-error").isDisplayed());
-    Response conflict =
+    ApplianceClient.Response conflict =
         post("/api/transports", "{\"destinationId\":\"st-elsewhere\",\"crew\":[\"Medic 12\"]}");
     assertThat(conflict.status()).isEqualTo(409);
     assertThat(byId("start-error").getText())
@@ -366,62 +327,16 @@ class ParamedicPageTest {
   private static void assertHasContractFields(JsonNode s) {
     Map<String, List<String>> want =
         Map.of(
-            "",
-            List.of(
-                "time",
-                "state",
-                "transport",
-                "monitor",
-                "edLink",
-                "edDelivery",
-                "ehr",
-                "gps",
-                "journal",
-                "warnings"),
-            "transport",
-            List.of(
-                "id",
-                "state",
-                "startedAt",
-                "handedOverAt",
-                "closedAt",
-                "destination",
-                "crew",
-                "patient",
-                "chiefComplaint",
-                "acuity",
-                "journaledEntries",
-                "lastJournaledAt"),
-            "monitor",
-            List.of("connected", "lastMessageAgeSeconds", "detail"),
-            "edLink",
-            List.of("state", "detail"),
-            "edDelivery",
-            List.of("deliveredUpTo", "pendingEntries"),
-            "ehr",
-            List.of("state", "detail"),
-            "gps",
-            List.of(
-                "fix",
-                "latitude",
-                "longitude",
-                "speedKmh",
-                "ageSeconds",
-                "distanceKm",
-                "etaMinutes",
-                "eta"),
-            "journal",
-            List.of("entries", "bytes", "capBytes", "usedPercent", "warnings"));
+            "transport", StatusContract.TRANSPORT,
+            "monitor", StatusContract.MONITOR,
+            "edLink", StatusContract.ED_LINK,
+            "edDelivery", StatusContract.ED_DELIVERY,
+            "ehr", StatusContract.EHR,
+            "gps", StatusContract.GPS,
+            "journal", StatusContract.JOURNAL);
+    StatusContract.assertFields(s, "status", StatusContract.STATUS);
     want.forEach(
-        (object, fields) -> {
-          JsonNode node = object.isEmpty() ? s : s.get(object);
-          assertThat(node).as("status.%s", object).isNotNull();
-          for (String f : fields) {
-            assertThat(node.has(f))
-                .as("status%s has %s", object.isEmpty() ? "" : "." + object, f)
-                .isTrue();
-          }
-        });
+        (object, fields) -> StatusContract.assertFields(s.get(object), "status." + object, fields));
     JsonNode t = s.get("transport");
     for (String f : List.of("id", "name", "latitude", "longitude")) {
       assertThat(t.get("destination").has(f)).as("transport.destination has %s", f).isTrue();
@@ -435,12 +350,7 @@ class ParamedicPageTest {
 
   private void startSimulator() throws Exception {
     WfdbRecord record = WfdbReader.read("ecg/100");
-    MonitorSimulator sim =
-        MonitorSimulator.builder(record)
-            .outputRate(record.samplingFrequency())
-            .chunk(Duration.ofMillis(250))
-            .start(Instant.now().truncatedTo(ChronoUnit.MILLIS))
-            .build();
+    MonitorSimulator sim = Monitors.simulator(record, record.samplingFrequency());
     Hl7Encoder encoder = new Hl7Encoder();
     int port = listener.port();
     simulator =
@@ -623,32 +533,11 @@ class ParamedicPageTest {
     return "http://localhost:" + httpPort;
   }
 
-  record Response(int status, JsonNode body) {}
-
-  private HttpResponse<String> get(String path) throws Exception {
-    return http.send(
-        HttpRequest.newBuilder(URI.create(base() + path)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
   private JsonNode status() {
-    try {
-      HttpResponse<String> r = get("/api/status");
-      assertThat(r.statusCode()).as("GET /api/status").isEqualTo(200);
-      return json.readTree(r.body());
-    } catch (Exception e) {
-      throw new IllegalStateException("GET /api/status failed", e);
-    }
+    return api.ok("/api/status");
   }
 
-  private Response post(String path, String body) throws Exception {
-    HttpResponse<String> r =
-        http.send(
-            HttpRequest.newBuilder(URI.create(base() + path))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(body))
-                .build(),
-            HttpResponse.BodyHandlers.ofString());
-    return new Response(r.statusCode(), r.body().isEmpty() ? null : json.readTree(r.body()));
+  private ApplianceClient.Response post(String path, String body) {
+    return api.post(path, body);
   }
 }

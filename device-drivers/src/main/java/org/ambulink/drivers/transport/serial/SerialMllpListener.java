@@ -162,10 +162,11 @@ public final class SerialMllpListener implements AutoCloseable {
           report(() -> listener.disconnected(portName, "serial listener closed"));
           break;
         }
-        state = SerialHealth.State.DISCONNECTED;
-        lastError = reason;
-        log.warn("{}: link lost: {}; reopening", portName, reason);
+        // Listeners first, then the state: whoever sees DISCONNECTED finds them told already.
         report(() -> listener.disconnected(portName, reason));
+        lastError = reason;
+        state = SerialHealth.State.DISCONNECTED;
+        log.warn("{}: link lost: {}; reopening", portName, reason);
         Thread.sleep(backoff.next().toMillis());
       }
     } catch (InterruptedException e) {

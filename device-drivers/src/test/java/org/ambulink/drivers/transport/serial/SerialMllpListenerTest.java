@@ -6,9 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.net.SocketTimeoutException;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -17,43 +15,25 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.function.BooleanSupplier;
 import java.util.stream.IntStream;
 import jssc.SerialPort;
 import org.ambulink.drivers.intake.FrameHandler;
 import org.ambulink.drivers.intake.LinkListener;
+import org.ambulink.drivers.testing.SocatPtyTest;
 import org.ambulink.drivers.transport.serial.SerialHealth.State;
 import org.ambulink.testsupport.SocatPty;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /** The appliance's serial intake over real pseudo-terminals, with socat as the cable. */
-class SerialMllpListenerTest {
+class SerialMllpListenerTest extends SocatPtyTest {
   private static final Duration WAIT = Duration.ofSeconds(3);
   private static final Duration EXCHANGE_TIMEOUT = Duration.ofSeconds(2);
 
-  @TempDir Path dir;
-
-  private final List<AutoCloseable> resources = new ArrayList<>();
   private final RecordingListener events = new RecordingListener();
   private final List<String> received = new CopyOnWriteArrayList<>();
 
-  @BeforeAll
-  static void socatIsInstalled() {
-    SocatPty.requireSocat();
-  }
-
-  @AfterEach
-  void cleanUp() throws Exception {
-    for (int i = resources.size() - 1; i >= 0; i--) {
-      resources.get(i).close();
-    }
-    await(() -> serialThreads().isEmpty(), "serial threads to end after close()");
-    assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive))
-        .as("no socat left running")
-        .noneMatch(p -> p.info().command().orElse("").endsWith("socat"));
+  SerialMllpListenerTest() {
+    super("serial-mllp-", WAIT);
   }
 
   @Test
@@ -195,7 +175,7 @@ class SerialMllpListenerTest {
     try (SerialMllpSender sender = SerialMllpSender.open(SerialSettings.of(pty.b()))) {
       assertThat(ascii(sender.exchange(bytes("before"), EXCHANGE_TIMEOUT))).isEqualTo("ACK before");
     }
-    List<String> threadsWhileUp = serialThreads();
+    List<String> threadsWhileUp = threads();
     assertThat(threadsWhileUp).hasSize(2);
     int jvmThreadsWhileUp = Thread.activeCount();
 
@@ -217,7 +197,7 @@ class SerialMllpListenerTest {
         assertThat(ascii(sender.exchange(bytes(message), EXCHANGE_TIMEOUT)))
             .isEqualTo("ACK " + message);
       }
-      assertThat(serialThreads()).isEqualTo(threadsWhileUp);
+      assertThat(threads()).isEqualTo(threadsWhileUp);
     }
 
     // A leak of one thread per reconnect would show as +5; allow for unrelated JVM threads.
@@ -278,12 +258,12 @@ class SerialMllpListenerTest {
     SocatPty pty = socat();
     SerialMllpListener listener = listen(settings(pty), ackingHandler());
     await(() -> events.connected.get() == 1, "the port to open");
-    assertThat(serialThreads()).hasSize(2);
+    assertThat(threads()).hasSize(2);
 
     listener.close();
     listener.close(); // idempotent
 
-    assertThat(serialThreads()).isEmpty();
+    assertThat(threads()).isEmpty();
     assertThat(listener.health().state()).isEqualTo(State.DISCONNECTED);
     assertThat(events.disconnectReasons).containsExactly("serial listener closed");
     SerialPort again = new SerialPort(pty.a());
@@ -293,12 +273,6 @@ class SerialMllpListenerTest {
   }
 
   // --- helpers ---
-
-  private SocatPty socat() throws Exception {
-    SocatPty pty = SocatPty.start(dir);
-    resources.add(pty);
-    return pty;
-  }
 
   private SerialSettings.Builder settingsBuilder(SocatPty pty) {
     return SerialSettings.builder(pty.a());
@@ -335,26 +309,6 @@ class SerialMllpListenerTest {
   private static FrameHandler ackingHandler() {
     return (payload, peer) ->
         CompletableFuture.completedFuture(("ACK " + ascii(payload)).getBytes(US_ASCII));
-  }
-
-  private List<String> serialThreads() {
-    String mine = "[" + dir;
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(name -> name.startsWith("serial-mllp-") && name.contains(mine))
-        .sorted()
-        .toList();
-  }
-
-  private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-    long deadline = System.nanoTime() + WAIT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + WAIT + " waiting for " + what);
-      }
-      Thread.sleep(5);
-    }
   }
 
   private static byte[] bytes(String ascii) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.BooleanSupplier;
 import org.ambulink.drivers.intake.FrameHandler;
+import org.ambulink.testsupport.Await;
+import org.ambulink.testsupport.Threads;
 
 /** Helpers shared by the TCP tests. */
 final class TcpTestSupport {
@@ -44,21 +46,10 @@ final class TcpTestSupport {
 
   /** Threads of this package's listeners (acceptor, workers, renamed readers and writers). */
   static List<String> mllpThreads() {
-    return Thread.getAllStackTraces().keySet().stream()
-        .filter(Thread::isAlive)
-        .map(Thread::getName)
-        .filter(n -> n.startsWith("mllp-tcp-"))
-        .sorted()
-        .toList();
+    return Threads.names(n -> n.startsWith("mllp-tcp-"));
   }
 
   static void await(String what, BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!condition.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out waiting until " + what);
-      }
-      Thread.sleep(10);
-    }
+    Await.until(what, TIMEOUT, condition);
   }
 }
