@@ -85,6 +85,7 @@ final class EntryCodec {
               case DROPPED -> dropped(in);
               case TRANSPORT -> new JournalEntry.Transport(transport(in));
               case POSITION -> position(in);
+              case OUTBOX -> outbox(in);
             };
         items.add(new Journaled.Item(seq, entry));
       }
@@ -113,6 +114,8 @@ final class EntryCodec {
       transport(out, t.value());
     } else if (e instanceof JournalEntry.Position p) {
       position(out, p);
+    } else if (e instanceof JournalEntry.Outbox o) {
+      outbox(out, o);
     } else {
       throw new IllegalArgumentException("no journal format for " + e.getClass().getName());
     }
@@ -302,6 +305,21 @@ final class EntryCodec {
     double course = in.getDouble();
     return new JournalEntry.Position(
         at, lat, lon, Double.isNaN(speed) ? null : speed, Double.isNaN(course) ? null : course);
+  }
+
+  private static void outbox(Out out, JournalEntry.Outbox o) {
+    out.varLong(o.part());
+    out.varLong(o.parts());
+    out.string(o.bundleJson());
+  }
+
+  private static JournalEntry.Outbox outbox(ByteBuffer in) {
+    long part = varLong(in);
+    long parts = varLong(in);
+    if (parts < 1 || parts > Integer.MAX_VALUE || part < 1 || part > parts) {
+      throw new IllegalArgumentException("implausible outbox part " + part + " of " + parts);
+    }
+    return new JournalEntry.Outbox((int) part, (int) parts, string(in));
   }
 
   // --- primitives ------------------------------------------------------------------------------

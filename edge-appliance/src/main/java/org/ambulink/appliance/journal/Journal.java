@@ -251,6 +251,20 @@ public final class Journal implements AutoCloseable {
     return submit(new AppendOp(stream, List.copyOf(entries), dedupeKey, Map.copyOf(metaUpdates)));
   }
 
+  /**
+   * Sets small clear-text bookkeeping values (no patient data: they are not encrypted) in a commit
+   * of their own, for a consumer whose state changes without new entries (e.g. EHR delivery
+   * attempts). The journal's own keys ({@code journal/…}) cannot be set.
+   */
+  public CompletableFuture<Void> updateMeta(Map<String, String> updates) {
+    for (String k : updates.keySet()) {
+      if (k.startsWith("journal/")) {
+        throw new IllegalArgumentException("'" + k + "' is the journal's own bookkeeping");
+      }
+    }
+    return submit(new MetaOp(Map.copyOf(updates)));
+  }
+
   /** Records that {@code consumer} delivered {@code stream} up to {@code seq}; never goes back. */
   public CompletableFuture<Void> acknowledge(String consumer, String stream, long seq) {
     return submit(new CursorOp(cursorKey(consumer, stream), seq));
@@ -512,6 +526,20 @@ public final class Journal implements AutoCloseable {
       if (current == null || current < seq) {
         cursors.put(key, seq);
       }
+      return null;
+    }
+  }
+
+  private final class MetaOp extends Op {
+    final Map<String, String> updates;
+
+    MetaOp(Map<String, String> updates) {
+      this.updates = updates;
+    }
+
+    @Override
+    Object apply(Tx tx) {
+      meta.putAll(updates);
       return null;
     }
   }

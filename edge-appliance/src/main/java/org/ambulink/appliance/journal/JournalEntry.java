@@ -25,7 +25,8 @@ public sealed interface JournalEntry {
     ALARM(3, true),
     DROPPED(4, true),
     TRANSPORT(5, true),
-    POSITION(6, true);
+    POSITION(6, true),
+    OUTBOX(7, true);
 
     final int code;
     final boolean kept;
@@ -128,6 +129,29 @@ public sealed interface JournalEntry {
     @Override
     public Kind kind() {
       return Kind.POSITION;
+    }
+  }
+
+  /**
+   * One part of the transport's record for the hospital EHR (a FHIR R4 transaction Bundle as JSON),
+   * journaled at handover as the EHR delivery's outbox. Holds patient data: sealed like every
+   * entry.
+   *
+   * @param part which part this is, from 1
+   * @param parts how many parts the record has (a long transport may need several bundles)
+   * @param bundleJson the Bundle, as posted
+   */
+  record Outbox(int part, int parts, String bundleJson) implements JournalEntry {
+    public Outbox {
+      Objects.requireNonNull(bundleJson, "bundleJson");
+      if (parts < 1 || part < 1 || part > parts) {
+        throw new IllegalArgumentException("bad outbox part " + part + " of " + parts);
+      }
+    }
+
+    @Override
+    public Kind kind() {
+      return Kind.OUTBOX;
     }
   }
 }

@@ -6,6 +6,8 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ambulink.appliance.ehr.EhrDeliveryWorker;
+import org.ambulink.appliance.ehr.EhrStatus;
 import org.ambulink.appliance.intake.MonitorHealthIndicator;
 import org.ambulink.appliance.journal.Journal;
 import org.ambulink.appliance.journal.JournalMaintenance;
@@ -34,6 +36,7 @@ class StatusController {
   private final JournalProperties journalProps;
   private final JournalMaintenance maintenance;
   private final PositionStatus positions;
+  private final EhrDeliveryWorker ehr;
   private final Clock clock = Clock.systemUTC();
 
   StatusController(
@@ -43,7 +46,8 @@ class StatusController {
       Journal journal,
       JournalProperties journalProps,
       JournalMaintenance maintenance,
-      PositionStatus positions) {
+      PositionStatus positions,
+      EhrDeliveryWorker ehr) {
     this.lifecycle = lifecycle;
     this.views = views;
     this.monitor = monitor;
@@ -51,6 +55,7 @@ class StatusController {
     this.journalProps = journalProps;
     this.maintenance = maintenance;
     this.positions = positions;
+    this.ehr = ehr;
   }
 
   /** The monitor tile. */
@@ -128,6 +133,11 @@ class StatusController {
       warnings.add("GPS: no position fix; ETA unknown");
     }
 
+    EhrStatus e = ehr.status(t);
+    if (EhrStatus.FAILED.equals(e.state())) {
+      warnings.add("EHR: " + e.detail());
+    }
+
     return new ApplianceStatus(
         now,
         state,
@@ -135,8 +145,7 @@ class StatusController {
         m,
         new EdLink("NOT_CONFIGURED", "no ED console configured on this appliance yet"),
         delivery,
-        new Ehr(
-            "NOT_STARTED", t == null ? "" : "EHR delivery is not configured on this appliance yet"),
+        new Ehr(e.state(), e.detail()),
         gps,
         js,
         warnings);

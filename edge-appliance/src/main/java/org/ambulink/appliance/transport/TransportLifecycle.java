@@ -10,6 +10,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 import org.ambulink.appliance.journal.Journal;
 import org.ambulink.appliance.journal.JournalEntry;
 import org.ambulink.appliance.journal.JournalException;
@@ -35,6 +37,7 @@ public final class TransportLifecycle {
   private final List<Destination> destinations;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
+  private final List<Consumer<Transport>> handoverListeners = new CopyOnWriteArrayList<>();
   private volatile Transport current;
 
   public TransportLifecycle(Journal journal, List<Destination> destinations, Clock clock) {
@@ -42,6 +45,15 @@ public final class TransportLifecycle {
     this.destinations = List.copyOf(destinations);
     this.clock = clock;
     this.current = restore();
+  }
+
+  /**
+   * Registers a listener told, right after the handover is committed, about the transport handed
+   * over (e.g. the EHR delivery enqueueing its outbox). It runs while the lifecycle is locked: it
+   * must be quick, and what it throws is logged and does not undo the handover.
+   */
+  public void onHandover(Consumer<Transport> listener) {
+    handoverListeners.add(listener);
   }
 
   /** The stream monitor data goes to now. Cheap: called for every monitor message. */
@@ -132,6 +144,13 @@ public final class TransportLifecycle {
     record(after, new TransportEvent(TransportEvent.Type.HANDED_OVER, t.id(), now, null, note));
     current = after;
     log.info("transport {} handed over", t.id());
+    for (Consumer<Transport> listener : handoverListeners) {
+      try {
+        listener.accept(after);
+      } catch (RuntimeException e) {
+        log.error("after the handover of transport {}: {}", t.id(), e.toString());
+      }
+    }
     return after;
   }
 

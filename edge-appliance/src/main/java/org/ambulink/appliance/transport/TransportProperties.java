@@ -1,6 +1,7 @@
 package org.ambulink.appliance.transport;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import java.time.Duration;
 import java.util.List;
@@ -13,9 +14,11 @@ import org.springframework.validation.annotation.Validated;
  *
  * @param destinations the EDs this vehicle delivers to (id, name, latitude, longitude)
  * @param positionInterval how often the vehicle's position is journaled during a transport
+ * @param applianceId this vehicle appliance's identifier, part of every identifier it gives the EHR
  */
 @Validated
 @ConfigurationProperties("ambulink.transport")
 public record TransportProperties(
     @NotEmpty List<@Valid Destination> destinations,
-    @DefaultValue("10s") Duration positionInterval) {}
+    @DefaultValue("10s") Duration positionInterval,
+    @NotBlank @DefaultValue("ambulink-appliance") String applianceId) {}
