@@ -2,10 +2,6 @@ package org.ambulink.appliance.journal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
-import java.time.Instant;
-import java.util.LinkedHashMap;
-import java.util.Map;
-import java.util.Optional;
 import javax.crypto.SecretKey;
 import org.ambulink.appliance.intake.RecentIntake;
 import org.ambulink.appliance.transport.TransportLifecycle;
@@ -75,21 +71,7 @@ class JournalConfiguration {
       JournalProperties props,
       TransportLifecycle lifecycle,
       OpenedJournal opened) {
-    DiskGuard guard =
-        new DiskGuard(
-            journal,
-            props,
-            () -> {
-              Map<String, Optional<Instant>> out = new LinkedHashMap<>();
-              lifecycle
-                  .bookkeeping()
-                  .forEach(
-                      (k, v) ->
-                          out.put(
-                              k.substring("transport/".length()), TransportLifecycle.closedAt(v)));
-              return out;
-            },
-            Clock.systemUTC());
+    DiskGuard guard = new DiskGuard(journal, props, lifecycle::closedTimes, Clock.systemUTC());
     return new JournalMaintenance(journal, guard, opened.salvage());
   }
 

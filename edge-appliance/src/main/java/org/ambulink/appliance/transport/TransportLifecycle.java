@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -179,6 +180,16 @@ public final class TransportLifecycle {
   /** State and times of every transport still in the journal, for the retention policy. */
   public Map<String, String> bookkeeping() {
     return journal.meta(META_PREFIX);
+  }
+
+  /**
+   * Every transport still in the journal, with when it was closed (empty while it is not), for the
+   * retention policy; from the clear bookkeeping, without reading the transports.
+   */
+  public Map<String, Optional<Instant>> closedTimes() {
+    Map<String, Optional<Instant>> out = new LinkedHashMap<>();
+    bookkeeping().forEach((k, v) -> out.put(k.substring(META_PREFIX.length()), closedAt(v)));
+    return out;
   }
 
   /** When the transport was closed, if it was; from the bookkeeping. */

@@ -7,11 +7,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
 import java.util.Random;
 import org.ambulink.appliance.testing.Journals;
 import org.ambulink.appliance.testing.MutableClock;
@@ -86,15 +83,7 @@ class DiskGuardTest {
     return new DiskGuard(
         journal,
         props(DataSize.ofBytes(capBytes), warnAtPercent, Duration.ofSeconds(30)),
-        () -> {
-          Map<String, Optional<Instant>> out = new LinkedHashMap<>();
-          lifecycle
-              .bookkeeping()
-              .forEach(
-                  (k, v) ->
-                      out.put(k.substring("transport/".length()), TransportLifecycle.closedAt(v)));
-          return out;
-        },
+        lifecycle::closedTimes,
         clock);
   }
 
