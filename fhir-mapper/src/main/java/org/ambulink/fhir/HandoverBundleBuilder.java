@@ -8,8 +8,10 @@ import java.security.NoSuchAlgorithmException;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
+import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.TreeSet;
 import org.hl7.fhir.r4.model.Bundle;
@@ -81,24 +83,39 @@ public final class HandoverBundleBuilder {
 
   /** The bundles, each within {@code maxBytes}, and the report of what was left out. */
   public HandoverBundles assemble(HandoverRecord record, long maxBytes) {
-    if (maxBytes < 1) {
-      throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
-    }
-    HandoverMapper.Mapped mapped = HandoverMapper.map(record);
-    List<List<Unit>> groups = pack(mapped, maxBytes);
-    List<Bundle> bundles = new ArrayList<>();
-    for (List<Unit> group : groups) {
-      bundles.add(bundle(mapped, group));
-    }
-    return new HandoverBundles(bundles, mapped.report());
+    Assembled a = assembled(record, maxBytes);
+    return new HandoverBundles(a.bundles(), a.report());
   }
 
   /**
    * {@link #buildAll(HandoverRecord, long)} as the compact JSON that is posted, one string per
-   * bundle.
+   * bundle. The JSON is the one the size check produced: nothing is encoded twice.
    */
   public List<String> buildJson(HandoverRecord record, long maxBytes) {
-    return buildAll(record, maxBytes).stream().map(this::encode).toList();
+    Assembled a = assembled(record, maxBytes);
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < a.bundles().size(); i++) {
+      String json = a.json().get(i);
+      out.add(json != null ? json : encode(a.bundles().get(i)));
+    }
+    return out;
+  }
+
+  /** Bundles with the JSON their size check made (null where no cap was checked). */
+  private record Assembled(List<Bundle> bundles, List<String> json, MappingReport report) {}
+
+  private Assembled assembled(HandoverRecord record, long maxBytes) {
+    if (maxBytes < 1) {
+      throw new IllegalArgumentException("maxBytes must be positive, was " + maxBytes);
+    }
+    HandoverMapper.Mapped mapped = HandoverMapper.map(record);
+    List<Bundle> bundles = new ArrayList<>();
+    List<String> json = new ArrayList<>();
+    for (Packed p : pack(mapped, maxBytes)) {
+      bundles.add(p.bundle());
+      json.add(p.json());
+    }
+    return new Assembled(bundles, json, mapped.report());
   }
 
   /** The compact JSON that is posted, and whose UTF-8 size the cap counts. */
@@ -111,16 +128,21 @@ public final class HandoverBundleBuilder {
   }
 
   private long bytes(Bundle bundle) {
-    return encode(bundle).getBytes(StandardCharsets.UTF_8).length;
+    return utf8Length(encode(bundle));
   }
 
+  /** One bundle of a handover and, when its size was checked, its JSON. */
+  private record Packed(Bundle bundle, String json) {}
+
   /**
-   * Packs units greedily by an estimate of their JSON size, then checks each bundle exactly and
-   * moves units on while one is too large.
+   * Packs units greedily by an estimate of their JSON size, then checks each bundle exactly (that
+   * JSON is kept, it is what gets posted) and moves units on while one is too large. Estimating
+   * encodes each kind of single-observation unit once and assumes the others of its kind are
+   * similar, with a margin; ECG strips are encoded each. A low estimate only costs a recheck.
    */
-  private List<List<Unit>> pack(HandoverMapper.Mapped mapped, long maxBytes) {
+  private List<Packed> pack(HandoverMapper.Mapped mapped, long maxBytes) {
     if (maxBytes == Long.MAX_VALUE) {
-      return List.of(mapped.units());
+      return List.of(new Packed(bundle(mapped, mapped.units()), null));
     }
     long base = bytes(bundle(mapped, List.of()));
     if (base > maxBytes) {
@@ -132,13 +154,14 @@ public final class HandoverBundleBuilder {
               + " bytes)");
     }
     IParser parser = parser();
+    Map<String, Long> sizeByKind = new HashMap<>();
     Deque<Unit> pending = new ArrayDeque<>(mapped.units());
-    List<List<Unit>> groups = new ArrayList<>();
-    while (!pending.isEmpty() || groups.isEmpty()) {
+    List<Packed> packed = new ArrayList<>();
+    while (!pending.isEmpty() || packed.isEmpty()) {
       List<Unit> group = new ArrayList<>();
       long size = base;
       while (!pending.isEmpty()) {
-        long cost = estimate(parser, pending.peekFirst());
+        long cost = estimate(parser, pending.peekFirst(), sizeByKind);
         if (!group.isEmpty() && size + cost > maxBytes) {
           break;
         }
@@ -146,7 +169,9 @@ public final class HandoverBundleBuilder {
         size += cost;
       }
       // The estimate is close but not exact: check, and hand units back until the bundle fits.
-      while (bytes(bundle(mapped, group)) > maxBytes) {
+      Bundle bundle = bundle(mapped, group);
+      String json = encode(bundle);
+      while (utf8Length(json) > maxBytes) {
         if (group.size() == 1) {
           Unit u = group.get(0);
           throw new IllegalArgumentException(
@@ -157,14 +182,48 @@ public final class HandoverBundleBuilder {
                   + " at "
                   + u.at()
                   + " with the resources every bundle repeats ("
-                  + bytes(bundle(mapped, group))
+                  + utf8Length(json)
                   + " bytes); raise the cap");
         }
         pending.addFirst(group.remove(group.size() - 1));
+        bundle = bundle(mapped, group);
+        json = encode(bundle);
       }
-      groups.add(group);
+      packed.add(new Packed(bundle, json));
     }
-    return groups;
+    return packed;
+  }
+
+  private static long utf8Length(String s) {
+    long n = 0;
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      if (c < 0x80) {
+        n++;
+      } else if (c < 0x800) {
+        n += 2;
+      } else if (Character.isHighSurrogate(c)) {
+        n += 4;
+        i++;
+      } else {
+        n += 3;
+      }
+    }
+    return n;
+  }
+
+  /** Estimated size of a unit: measured once per kind of single-entry unit, with a margin. */
+  private static long estimate(IParser parser, Unit unit, Map<String, Long> sizeByKind) {
+    if (unit.entries().size() != 1) {
+      return estimate(parser, unit);
+    }
+    String kind = unit.entries().get(0).kind();
+    Long known = sizeByKind.get(kind);
+    if (known == null) {
+      known = estimate(parser, unit) * 5 / 4;
+      sizeByKind.put(kind, known);
+    }
+    return known;
   }
 
   /** JSON bytes a unit adds to a bundle: its entries and their Provenance targets. */

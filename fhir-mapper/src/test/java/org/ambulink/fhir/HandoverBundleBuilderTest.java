@@ -188,6 +188,9 @@ class HandoverBundleBuilderTest {
     // The repeated resources are byte for byte the same in every part.
     String patient = builder.encode(parts.get(0)).substring(0, 300);
     assertThat(parts).allSatisfy(p -> assertThat(builder.encode(p)).startsWith(patient));
+    // What is posted is the JSON the size check made: the same bytes as encoding the parts.
+    List<String> json = builder.buildJson(r, cap);
+    assertThat(json).containsExactlyElementsOf(parts.stream().map(builder::encode).toList());
   }
 
   @Test
