@@ -119,6 +119,7 @@ public final class Journal implements AutoCloseable {
   private final BlockingQueue<Op> queue = new LinkedBlockingQueue<>();
   private final Thread writer;
   private final Map<String, long[]> committedStreams = new ConcurrentHashMap<>();
+  private final List<String> repairs = new ArrayList<>();
   private volatile CommitObserver observer = CommitObserver.NONE;
   private volatile boolean closing;
   private volatile Throwable broken;
@@ -849,10 +850,9 @@ public final class Journal implements AutoCloseable {
         count++;
       }
       if (count != s[3]) {
-        throw new JournalCorruptedException(
-            settings.file(),
-            new IllegalStateException(
-                "stream " + stream + " should have " + s[3] + " records, has " + count));
+        repairStream(
+            stream, s, "its bookkeeping counts " + s[3] + " records, the store holds " + count);
+        continue;
       }
       Map.Entry<Object[], byte[]> newest = chunks.lastEntry();
       if (newest != null) {
@@ -866,18 +866,60 @@ public final class Journal implements AutoCloseable {
           throw new JournalCorruptedException(settings.file(), bad);
         }
         if (lastItem.seq() > s[2]) {
-          throw new JournalCorruptedException(
-              settings.file(),
-              new IllegalStateException(
-                  "stream "
-                      + stream
-                      + " ends at "
-                      + lastItem.seq()
-                      + ", bookkeeping says "
-                      + s[2]));
+          repairStream(
+              stream,
+              s,
+              "its newest record ends at " + lastItem.seq() + ", its bookkeeping at " + s[2]);
         }
       }
     }
+  }
+
+  /**
+   * A stream whose bookkeeping disagrees with its records, e.g. after the process was killed inside
+   * a commit: every record of the stream must read back and authenticate (else the store is
+   * corrupted); the bookkeeping is then rebuilt from the records, and de-duplication keys that
+   * point past the stream's real end are dropped, so that a message the monitor sends again is
+   * stored, not taken for one already kept. Only data whose commit never completed (so never
+   * acknowledged) can be missing.
+   */
+  private void repairStream(String stream, long[] s, String why) {
+    long count = 0;
+    long bytes = 0;
+    long firstSeq = Long.MAX_VALUE;
+    long lastSeq = 0;
+    for (Map.Entry<Object[], byte[]> e : chunksOf(stream).entrySet()) {
+      long first = (Long) e.getKey()[1];
+      List<Journaled.Item> items;
+      try {
+        items = EntryCodec.decode(sealer.open(stream, first, e.getValue())).items();
+      } catch (JournalTamperedException | IllegalArgumentException bad) {
+        throw new JournalCorruptedException(
+            settings.file(),
+            new IllegalStateException("stream " + stream + ": " + why + "; " + bad.getMessage()));
+      }
+      count++;
+      bytes += e.getValue().length;
+      if (!items.isEmpty()) {
+        firstSeq = Math.min(firstSeq, items.get(0).seq());
+        lastSeq = Math.max(lastSeq, items.get(items.size() - 1).seq());
+      }
+    }
+    long[] fixed = {s[0], firstSeq == Long.MAX_VALUE ? 1 : firstSeq, lastSeq, count, bytes};
+    streams.put(stream, fixed);
+    String prefix = stream + "/";
+    long end = lastSeq;
+    dedupe.values().removeIf(v -> v.startsWith(prefix) && Long.parseLong(v.split("/", 3)[1]) > end);
+    db.commit();
+    committedStreams.put(stream, fixed.clone());
+    String note = "stream " + stream + " repaired at open (" + why + "): now ends at " + lastSeq;
+    log.warn("journal {}: {}", settings.file(), note);
+    repairs.add(note);
+  }
+
+  /** What was repaired when the journal was opened (an interrupted commit), for the crew log. */
+  public List<String> repairs() {
+    return List.copyOf(repairs);
   }
 
   private static void closeQuietly(DB db) {

@@ -7,6 +7,7 @@ import org.ambulink.appliance.intake.RecentIntake;
 import org.ambulink.appliance.transport.TransportLifecycle;
 import org.ambulink.appliance.transport.TransportProperties;
 import org.ambulink.drivers.intake.MonitorIntake;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.health.contributor.Health;
 import org.springframework.boot.health.contributor.HealthIndicator;
@@ -37,6 +38,7 @@ class JournalConfiguration {
       if (props.onCorruption() == JournalProperties.OnCorruption.FAIL) {
         throw e;
       }
+      LoggerFactory.getLogger(JournalConfiguration.class).error("{}", e.getMessage());
       JournalRecovery.Salvaged s = JournalRecovery.salvage(settings);
       return new OpenedJournal(s.journal(), s.report());
     }

@@ -293,7 +293,9 @@ class CrashSafetyTest {
                     .build(),
                 HttpResponse.BodyHandlers.ofString());
         if (r.statusCode() == 200) {
-          assertThat(r.body()).doesNotContain("damaged");
+          assertThat(r.body())
+              .as("journal health after restart; appliance log:%n%s", Files.readString(log))
+              .doesNotContain("damaged");
           return app;
         }
       } catch (IOException notYet) {

@@ -253,6 +253,42 @@ class JournalTest {
   }
 
   @Test
+  void bookkeepingAheadOfItsRecordsIsRepairedAndStaleDedupeKeysDropped() throws Exception {
+    Journal j = open(key(12));
+    for (int i = 0; i < 3; i++) {
+      j.append("T1", List.of(new JournalEntry.Waveform(lead(i))), "monitor-1|M" + i).join();
+    }
+    closer.close(j);
+    // as if the process died inside a commit that had reached the bookkeeping but not the record
+    try (DB db = Journal.maker(dir.resolve("journal.db")).make()) {
+      var streams = db.treeMap("streams", Serializer.STRING, Serializer.LONG_ARRAY).open();
+      long[] s = streams.get("T1");
+      s[2] += 1;
+      s[3] += 1;
+      streams.put("T1", s);
+      db.treeMap("dedupe", Serializer.STRING, Serializer.STRING)
+          .open()
+          .put("monitor-1|M3", "T1/4/4");
+      db.commit();
+    }
+
+    Journal again = open(key(12));
+    assertThat(again.repairs()).singleElement().asString().contains("T1").contains("3");
+    assertThat(again.lastSeq("T1")).isEqualTo(3);
+    assertThat(again.verify()).isEmpty();
+    // the message whose commit never completed is stored when the monitor sends it again
+    Journal.Appended resent =
+        again.append("T1", List.of(new JournalEntry.Waveform(lead(3))), "monitor-1|M3").join();
+    assertThat(resent.duplicate()).isFalse();
+    assertThat(resent.firstSeq()).isEqualTo(4);
+    // what was committed before is still kept once
+    assertThat(
+            again.append("T1", List.of(new JournalEntry.Waveform(lead(1))), "monitor-1|M1").join())
+        .extracting(Journal.Appended::duplicate)
+        .isEqualTo(true);
+  }
+
+  @Test
   void aTamperedRecordIsReportedByNameAndTheRestStaysReadable() throws Exception {
     Journal j = open(key(4));
     for (int i = 0; i < 5; i++) {
