@@ -35,6 +35,7 @@ public final class DiskGuard {
   private final Supplier<Map<String, Optional<Instant>>> closedTransports;
   private final Function<String, Boolean> isTransport;
   private final Clock clock;
+  private final List<String> consumers;
   private volatile List<String> warnings = List.of();
 
   /**
@@ -45,6 +46,23 @@ public final class DiskGuard {
       JournalProperties props,
       Supplier<Map<String, Optional<Instant>>> closedTransports,
       Clock clock) {
+    this(journal, props, props.deliveryConsumers(), closedTransports, clock);
+  }
+
+  /**
+   * @param consumers the delivery consumers that run on this appliance: a configured consumer that
+   *     does not run (e.g. EHR delivery without an EHR address) would hold purging back for good
+   */
+  public DiskGuard(
+      Journal journal,
+      JournalProperties props,
+      List<String> consumers,
+      Supplier<Map<String, Optional<Instant>>> closedTransports,
+      Clock clock) {
+    if (consumers.isEmpty()) {
+      throw new IllegalArgumentException("the disk policy needs at least one delivery consumer");
+    }
+    this.consumers = List.copyOf(consumers);
     this.journal = journal;
     this.props = props;
     this.closedTransports = closedTransports;
@@ -121,7 +139,7 @@ public final class DiskGuard {
   /** The sequence up to which every delivery consumer has delivered the stream. */
   long delivered(String stream) {
     long min = Long.MAX_VALUE;
-    for (String consumer : props.deliveryConsumers()) {
+    for (String consumer : consumers) {
       min = Math.min(min, journal.cursor(consumer, stream));
     }
     return min == Long.MAX_VALUE ? -1 : min;

@@ -2,6 +2,7 @@ package org.ambulink.appliance.journal;
 
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.util.List;
 import javax.crypto.SecretKey;
 import org.ambulink.appliance.intake.RecentIntake;
 import org.ambulink.appliance.transport.TransportLifecycle;
@@ -72,8 +73,20 @@ class JournalConfiguration {
       Journal journal,
       JournalProperties props,
       TransportLifecycle lifecycle,
-      OpenedJournal opened) {
-    DiskGuard guard = new DiskGuard(journal, props, lifecycle::closedTimes, Clock.systemUTC());
+      OpenedJournal opened,
+      @Value("${ambulink.ehr.base-url:}") String ehrBaseUrl) {
+    // EHR delivery without an EHR address never acknowledges: it must not hold purging back.
+    List<String> consumers =
+        ehrBaseUrl.isBlank()
+            ? props.deliveryConsumers().stream().filter(c -> !c.equals("ehr")).toList()
+            : props.deliveryConsumers();
+    DiskGuard guard =
+        new DiskGuard(
+            journal,
+            props,
+            consumers.isEmpty() ? props.deliveryConsumers() : consumers,
+            lifecycle::closedTimes,
+            Clock.systemUTC());
     return new JournalMaintenance(journal, guard, opened.salvage());
   }
 

@@ -1,6 +1,7 @@
 package org.ambulink.appliance.journal;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.math.BigDecimal;
 import java.nio.file.Path;
@@ -219,6 +220,33 @@ class DiskGuardTest {
     // the second delivery consumer catching up frees it
     journal.acknowledge("ehr", t.id(), journal.lastSeq(t.id())).join();
     assertThat(guard.check()).isPositive();
+  }
+
+  @Test
+  void withOnlyTheConsumersThatRunTheirDeliveryIsEnough() {
+    // as wired when EHR delivery has no address: only the console's cursor counts
+    Transport t = transportWithData(20);
+    long live = journal.liveBytes();
+    DiskGuard guard =
+        new DiskGuard(
+            journal,
+            props(DataSize.ofBytes(live / 4), 100, Duration.ofSeconds(30)),
+            List.of("console"),
+            lifecycle::closedTimes,
+            clock);
+    assertThat(guard.check()).isZero();
+    journal.acknowledge("console", t.id(), journal.lastSeq(t.id())).join();
+    assertThat(guard.check()).isPositive();
+    assertThat(
+            catchThrowable(
+                () ->
+                    new DiskGuard(
+                        journal,
+                        props(DataSize.ofBytes(1), 100, Duration.ofSeconds(30)),
+                        List.of(),
+                        lifecycle::closedTimes,
+                        clock)))
+        .hasMessageContaining("at least one delivery consumer");
   }
 
   @Test
