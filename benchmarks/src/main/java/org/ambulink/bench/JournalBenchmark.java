@@ -34,7 +34,6 @@ import org.ambulink.drivers.model.MonitorMessage;
 import org.ambulink.testsupport.TempDirs;
 import org.mapdb.BTreeMap;
 import org.mapdb.DB;
-import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
 import org.mapdb.serializer.SerializerArrayTuple;
 
@@ -866,12 +865,13 @@ public final class JournalBenchmark {
     // --- where the time goes ---------------------------------------------------------------------
 
     /**
-     * Replays the case's commits on a MapDB store made the way {@link Journal} makes its store
-     * (file, write-ahead log, file channel; the same four maps and serializers), timing the phases
-     * the journal does not report separately: AES-GCM sealing of the same record sizes, the puts
-     * (de-duplication lookup and key, record, stream bookkeeping) and {@code db.commit()}. What the
-     * journal's commit time has beyond these is its own encoding and bookkeeping. At most as many
-     * commits as the case had, and no longer than the case's measured time.
+     * Replays the case's commits on a MapDB store made the way {@link Journal} makes its store (the
+     * journal's own store: MapDB's write-ahead log behind the journal's redo log; the same four
+     * maps and serializers), timing the phases the journal does not report separately: AES-GCM
+     * sealing of the same record sizes, the puts (de-duplication lookup and key, record, stream
+     * bookkeeping) and {@code db.commit()}. What the journal's commit time has beyond these is its
+     * own encoding and bookkeeping. At most as many commits as the case had, and no longer than the
+     * case's measured time.
      */
     private Phases phases(Case c) throws Exception {
       progress.printf("bench: commit phases for %s (MapDB replica) ...", c.load());
@@ -887,7 +887,7 @@ public final class JournalBenchmark {
       // the journal binds context, stream and first sequence number in: about 40 bytes
       byte[] aad = new byte[40];
       Random noise = new Random(11);
-      DB db = DBMaker.fileDB(file.toFile()).transactionEnable().fileChannelEnable().make();
+      DB db = Journal.store(file);
       try {
         BTreeMap<Object[], byte[]> records =
             db.treeMap("records")

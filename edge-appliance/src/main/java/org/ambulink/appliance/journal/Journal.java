@@ -25,11 +25,13 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import javax.crypto.SecretKey;
 import org.mapdb.BTreeMap;
+import org.mapdb.CC;
 import org.mapdb.DB;
 import org.mapdb.DBException;
-import org.mapdb.DBMaker;
 import org.mapdb.Serializer;
+import org.mapdb.StoreWAL;
 import org.mapdb.serializer.SerializerArrayTuple;
+import org.mapdb.volume.VolumeFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -162,7 +164,7 @@ public final class Journal implements AutoCloseable {
     }
     DB db;
     try {
-      db = maker(file).make();
+      db = store(file);
     } catch (DBException.FileLocked e) {
       throw new JournalException(
           "the journal " + file + " is in use by another process (is the appliance running?)", e);
@@ -189,12 +191,45 @@ public final class Journal implements AutoCloseable {
     }
   }
 
-  static DBMaker.Maker maker(Path file) {
-    // Write-ahead log, commit() forces it to disk. No mmap: on a full disk it kills the JVM.
-    return DBMaker.fileDB(file.toFile()).transactionEnable().fileChannelEnable();
+  /**
+   * Opens (or creates) the MapDB store: what {@code
+   * DBMaker.fileDB(file).transactionEnable().fileChannelEnable().make()} makes (write-ahead log,
+   * commit() forces it to disk; no mmap: on a full disk it kills the JVM), except that the main
+   * file is a {@link RedoLoggedVolume}. MapDB 3.1.0 copies a commit into the main file in place and
+   * never replays its WAL at open, so a process killed during that copy left a store that cannot be
+   * opened; the redo log makes the copy all or nothing (see {@link RedoLoggedVolume}).
+   */
+  public static DB store(Path file) {
+    String name = file.toAbsolutePath().toString();
+    VolumeFactory volumes = RedoLoggedVolume.factory(file);
+    boolean existed = volumes.exists(name);
+    StoreWAL store =
+        StoreWAL.make(
+            name,
+            volumes,
+            0L, // file lock: fail at once when another process has the store open
+            true, // thread safe
+            CC.STORE_DIRECT_CONC_SHIFT,
+            0L, // allocate increment: MapDB's default (1 MiB pages)
+            0L, // allocate start size
+            false, // delete after close
+            false, // delete after open
+            false, // record checksums (StoreWAL does not support them)
+            true, // header checksum
+            false); // header checksum bypass
+    try {
+      return new DB(store, existed, true, Thread.currentThread().getContextClassLoader(), 0);
+    } catch (RuntimeException e) {
+      try {
+        store.close();
+      } catch (RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
   }
 
-  /** The store's files: the main file and its write-ahead logs. */
+  /** The store's files: the main file, its write-ahead logs and its redo log. */
   public static List<Path> files(Path file) {
     List<Path> out = new ArrayList<>();
     Path abs = file.toAbsolutePath();
@@ -202,7 +237,9 @@ public final class Journal implements AutoCloseable {
     try (DirectoryStream<Path> dir = Files.newDirectoryStream(abs.getParent())) {
       for (Path p : dir) {
         String n = p.getFileName().toString();
-        if (n.equals(name) || n.startsWith(name + ".wal.")) {
+        if (n.equals(name)
+            || n.startsWith(name + ".wal.")
+            || n.equals(name + RedoLoggedVolume.SUFFIX)) {
           out.add(p);
         }
       }

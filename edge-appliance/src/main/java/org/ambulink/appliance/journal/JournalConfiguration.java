@@ -39,7 +39,8 @@ class JournalConfiguration {
       if (props.onCorruption() == JournalProperties.OnCorruption.FAIL) {
         throw e;
       }
-      LoggerFactory.getLogger(JournalConfiguration.class).error("{}", e.getMessage());
+      // with the stack trace: which part of the store failed is what tells the cause
+      LoggerFactory.getLogger(JournalConfiguration.class).error("{}", e.getMessage(), e);
       JournalRecovery.Salvaged s = JournalRecovery.salvage(settings);
       return new OpenedJournal(s.journal(), s.report());
     }

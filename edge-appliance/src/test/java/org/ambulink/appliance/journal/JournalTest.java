@@ -105,7 +105,7 @@ class JournalTest {
    * the journal must be closed.
    */
   static void tamper(Path file, String stream, long firstSeq) {
-    try (DB db = Journal.maker(file).make()) {
+    try (DB db = Journal.store(file)) {
       var records =
           db.treeMap("records")
               .keySerializer(new SerializerArrayTuple(Serializer.STRING, Serializer.LONG))
@@ -260,7 +260,7 @@ class JournalTest {
     }
     closer.close(j);
     // as if the process died inside a commit that had reached the bookkeeping but not the record
-    try (DB db = Journal.maker(dir.resolve("journal.db")).make()) {
+    try (DB db = Journal.store(dir.resolve("journal.db"))) {
       var streams = db.treeMap("streams", Serializer.STRING, Serializer.LONG_ARRAY).open();
       long[] s = streams.get("T1");
       s[2] += 1;
