@@ -371,6 +371,8 @@
         return setTile('edlink', 'ok', 'UP', l.detail);
       case 'DOWN':
         return setTile('edlink', 'bad', 'DOWN', l.detail);
+      case 'REFUSED':
+        return setTile('edlink', 'bad', 'REFUSED', l.detail);
       case 'NOT_CONFIGURED':
         return setTile('edlink', 'idle', 'NOT CONFIGURED', l.detail);
       default:

@@ -71,6 +71,11 @@ public final class DiskGuard {
   }
 
   /** Warnings for the crew, as of the last check. */
+  /** The delivery consumers whose cursors count: data they all passed is delivered. */
+  public List<String> consumers() {
+    return consumers;
+  }
+
   public List<String> warnings() {
     return warnings;
   }

@@ -75,20 +75,27 @@ class JournalConfiguration {
       JournalProperties props,
       TransportLifecycle lifecycle,
       OpenedJournal opened,
-      @Value("${ambulink.ehr.base-url:}") String ehrBaseUrl) {
-    // EHR delivery without an EHR address never acknowledges: it must not hold purging back.
-    List<String> consumers =
-        ehrBaseUrl.isBlank()
-            ? props.deliveryConsumers().stream().filter(c -> !c.equals("ehr")).toList()
-            : props.deliveryConsumers();
+      @Value("${ambulink.ehr.base-url:}") String ehrBaseUrl,
+      @Value("${ambulink.console.base-url:}") String consoleBaseUrl) {
+    List<String> consumers = runningConsumers(props, ehrBaseUrl, consoleBaseUrl);
     DiskGuard guard =
-        new DiskGuard(
-            journal,
-            props,
-            consumers.isEmpty() ? props.deliveryConsumers() : consumers,
-            lifecycle::closedTimes,
-            Clock.systemUTC());
+        new DiskGuard(journal, props, consumers, lifecycle::closedTimes, Clock.systemUTC());
     return new JournalMaintenance(journal, guard, opened.salvage());
+  }
+
+  /**
+   * The delivery consumers that actually run: EHR delivery without an EHR address and console sync
+   * without a console address never acknowledge, so they must not hold purging back (unless nothing
+   * else is left, when the configured list stands).
+   */
+  static List<String> runningConsumers(
+      JournalProperties props, String ehrBaseUrl, String consoleBaseUrl) {
+    List<String> running =
+        props.deliveryConsumers().stream()
+            .filter(c -> !(c.equals("ehr") && ehrBaseUrl.isBlank()))
+            .filter(c -> !(c.equals("console") && consoleBaseUrl.isBlank()))
+            .toList();
+    return running.isEmpty() ? props.deliveryConsumers() : running;
   }
 
   @Bean

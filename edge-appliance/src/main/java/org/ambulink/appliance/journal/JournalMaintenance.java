@@ -63,6 +63,11 @@ public final class JournalMaintenance implements AutoCloseable {
         (System.nanoTime() - t0) / 1_000_000);
   }
 
+  /** The disk policy it runs. */
+  public DiskGuard diskGuard() {
+    return guard;
+  }
+
   private void guard() {
     try {
       guard.check();

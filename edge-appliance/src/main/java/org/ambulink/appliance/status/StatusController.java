@@ -3,9 +3,12 @@ package org.ambulink.appliance.status;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import org.ambulink.appliance.console.ConsoleSync;
 import org.ambulink.appliance.ehr.EhrDeliveryWorker;
 import org.ambulink.appliance.ehr.EhrStatus;
 import org.ambulink.appliance.intake.MonitorHealthIndicator;
@@ -27,7 +30,10 @@ import org.springframework.web.bind.annotation.RestController;
 @RestController
 class StatusController {
   /** The consumer whose cursor says what reached the ED (the console sync, issue: WebRTC). */
-  static final String ED_CONSUMER = "console";
+  static final String ED_CONSUMER = ConsoleSync.CONSUMER;
+
+  private static final DateTimeFormatter TIME =
+      DateTimeFormatter.ofPattern("HH:mm:ss 'UTC'").withZone(ZoneOffset.UTC);
 
   private final TransportLifecycle lifecycle;
   private final TransportViews views;
@@ -37,6 +43,7 @@ class StatusController {
   private final JournalMaintenance maintenance;
   private final PositionStatus positions;
   private final EhrDeliveryWorker ehr;
+  private final ConsoleSync console;
   private final Clock clock = Clock.systemUTC();
 
   StatusController(
@@ -47,7 +54,8 @@ class StatusController {
       JournalProperties journalProps,
       JournalMaintenance maintenance,
       PositionStatus positions,
-      EhrDeliveryWorker ehr) {
+      EhrDeliveryWorker ehr,
+      ConsoleSync console) {
     this.lifecycle = lifecycle;
     this.views = views;
     this.monitor = monitor;
@@ -56,6 +64,7 @@ class StatusController {
     this.maintenance = maintenance;
     this.positions = positions;
     this.ehr = ehr;
+    this.console = console;
   }
 
   /** The monitor tile. */
@@ -66,6 +75,20 @@ class StatusController {
 
   /** What of the transport has reached the ED. */
   record EdDelivery(Instant deliveredUpTo, long pendingEntries) {}
+
+  /**
+   * The ED console sync: whether it is configured, the link ({@code NOT_CONFIGURED}, {@code
+   * CONNECTING}, {@code UP}, {@code DOWN}, {@code REFUSED}), the last accepted post, the journal
+   * entries still to send, the last error (null after a success) and the next attempt after a
+   * failure.
+   */
+  record ConsoleStatus(
+      boolean configured,
+      String link,
+      Instant lastSuccessAt,
+      long backlog,
+      String lastError,
+      Instant nextAttemptAt) {}
 
   /** EHR delivery of the handover bundle. */
   record Ehr(String state, String detail) {}
@@ -85,6 +108,7 @@ class StatusController {
       Ehr ehr,
       PositionStatus.Gps gps,
       JournalStatus journal,
+      ConsoleStatus console,
       List<String> warnings) {}
 
   @GetMapping("/api/status")
@@ -138,17 +162,46 @@ class StatusController {
       warnings.add("EHR: " + e.detail());
     }
 
+    ConsoleSync.Status cs = console.status();
+    EdLink link = edLink(cs);
+    if (t != null && cs.link() == ConsoleSync.Link.REFUSED) {
+      warnings.add("ED console: " + link.detail());
+    }
+
     return new ApplianceStatus(
         now,
         state,
         t == null ? null : views.of(t),
         m,
-        new EdLink("NOT_CONFIGURED", "no ED console configured on this appliance yet"),
+        link,
         delivery,
         new Ehr(e.state(), e.detail()),
         gps,
         js,
+        new ConsoleStatus(
+            cs.configured(),
+            cs.link().name(),
+            cs.lastSuccessAt(),
+            cs.backlog(),
+            cs.lastError(),
+            cs.nextAttemptAt()),
         warnings);
+  }
+
+  /** The ED link tile, from the console sync. */
+  static EdLink edLink(ConsoleSync.Status s) {
+    String last =
+        s.lastSuccessAt() == null ? "" : "; last contact " + TIME.format(s.lastSuccessAt());
+    String waiting = s.backlog() > 0 ? "; " + s.backlog() + " journal entries waiting" : "";
+    return switch (s.link()) {
+      case NOT_CONFIGURED ->
+          new EdLink("NOT_CONFIGURED", "ED console sync is not configured on this appliance");
+      case CONNECTING -> new EdLink("CONNECTING", "connecting to the ED console" + waiting);
+      case UP -> new EdLink("UP", "ED console reachable" + last + waiting);
+      case DOWN ->
+          new EdLink("DOWN", "cannot reach the ED console: " + s.lastError() + last + waiting);
+      case REFUSED -> new EdLink("REFUSED", s.lastError() + waiting);
+    };
   }
 
   static double seconds(Duration d) {
