@@ -16,8 +16,9 @@ import java.util.List;
 import java.util.Optional;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.annotation.Propagation;
-import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The append-only audit trail: who logged in, who watched which transport, who acknowledged which
@@ -32,10 +33,13 @@ public class AuditLog {
 
   private final JdbcClient jdbc;
   private final Clock clock;
+  private final TransactionTemplate ownTransaction;
 
-  public AuditLog(JdbcClient jdbc, Clock clock) {
+  public AuditLog(JdbcClient jdbc, Clock clock, PlatformTransactionManager transactions) {
     this.jdbc = jdbc;
     this.clock = clock;
+    this.ownTransaction = new TransactionTemplate(transactions);
+    this.ownTransaction.setPropagationBehavior(TransactionDefinition.PROPAGATION_REQUIRES_NEW);
   }
 
   /** One audit row. */
@@ -55,11 +59,15 @@ public class AuditLog {
 
   /**
    * Appends a row in a transaction of its own, so it stays even when the caller's work fails.
-   * Appends are serialized so that the chain has no forks.
+   * Appends are serialized, each committed before the next one reads the chain's head, so that the
+   * chain has no forks.
    */
-  @Transactional(propagation = Propagation.REQUIRES_NEW)
   public synchronized Entry record(
       String actor, String action, String target, String address, String details) {
+    return ownTransaction.execute(status -> append(actor, action, target, address, details));
+  }
+
+  private Entry append(String actor, String action, String target, String address, String details) {
     Optional<Entry> last =
         jdbc.sql("SELECT * FROM audit_log ORDER BY id DESC LIMIT 1")
             .query(AuditLog::row)

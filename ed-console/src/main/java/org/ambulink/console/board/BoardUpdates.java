@@ -1,6 +1,5 @@
 package org.ambulink.console.board;
 
-import jakarta.annotation.PreDestroy;
 import java.io.IOException;
 import java.util.Collection;
 import java.util.LinkedHashSet;
@@ -15,25 +14,30 @@ import org.ambulink.console.board.TransportViews.Summary;
 import org.ambulink.console.devices.DeviceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.MediaType;
+import org.springframework.context.SmartLifecycle;
 import org.springframework.scheduling.annotation.Scheduled;
 import org.springframework.stereotype.Component;
 import org.springframework.web.servlet.mvc.method.annotation.SseEmitter;
+import tools.jackson.databind.json.JsonMapper;
 
 /**
  * Pushes changes to the open boards and live views (server-sent events). Changes are coalesced: one
  * dispatcher thread reads each changed transport once and sends it to every page that shows it, so
  * a burst of events from twenty ambulances costs one read per transport, not one per event per
  * viewer. A link that goes quiet is noticed by a once-a-second check, so "link down" appears
- * without any event arriving.
+ * without any event arriving. Each summary is serialized once, however many pages get it.
+ *
+ * <p>It stops before the web server's graceful shutdown, completing the open streams: otherwise
+ * they would hold the shutdown for its whole timeout.
  */
 @Component
-public class BoardUpdates {
+public class BoardUpdates implements SmartLifecycle {
   private static final Logger log = LoggerFactory.getLogger(BoardUpdates.class);
   static final long EMITTER_TIMEOUT_MS = 30 * 60 * 1000L;
 
   private final TransportViews views;
   private final DeviceRegistry devices;
+  private final JsonMapper json;
   private final Map<String, List<SseEmitter>> boards = new ConcurrentHashMap<>();
   private final Map<String, List<SseEmitter>> live = new ConcurrentHashMap<>();
   private final Map<String, LinkState> links = new ConcurrentHashMap<>();
@@ -41,9 +45,10 @@ public class BoardUpdates {
   private final Thread dispatcher;
   private volatile boolean running = true;
 
-  public BoardUpdates(TransportViews views, DeviceRegistry devices) {
+  public BoardUpdates(TransportViews views, DeviceRegistry devices, JsonMapper json) {
     this.views = views;
     this.devices = devices;
+    this.json = json;
     this.dispatcher = new Thread(this::dispatchLoop, "board-updates");
     this.dispatcher.setDaemon(true);
     this.dispatcher.start();
@@ -52,14 +57,14 @@ public class BoardUpdates {
   /** A board page for an ED: gets the whole board now, then every changed transport. */
   public SseEmitter subscribeBoard(String edId) {
     SseEmitter emitter = register(boards, edId);
-    send(emitter, "board", views.board(edId));
+    send(emitter, "board", json.writeValueAsString(views.board(edId)));
     return emitter;
   }
 
   /** A live view of one transport (the caller has checked that the viewer may see it). */
   public SseEmitter subscribeTransport(String transportId, Summary current) {
     SseEmitter emitter = register(live, transportId);
-    send(emitter, "transport", current);
+    send(emitter, "transport", json.writeValueAsString(current));
     return emitter;
   }
 
@@ -131,11 +136,12 @@ public class BoardUpdates {
           if (s.isEmpty()) {
             continue;
           }
+          String data = json.writeValueAsString(s.get());
           for (SseEmitter e : boards.getOrDefault(ed.get(), List.of())) {
-            send(e, "transport", s.get());
+            send(e, "transport", data);
           }
           for (SseEmitter e : live.getOrDefault(id, List.of())) {
-            send(e, "transport", s.get());
+            send(e, "transport", data);
           }
         } catch (RuntimeException e) {
           log.warn("could not update the pages showing transport {}: {}", id, e.toString());
@@ -155,9 +161,9 @@ public class BoardUpdates {
     return emitter;
   }
 
-  private static void send(SseEmitter emitter, String name, Object data) {
+  private static void send(SseEmitter emitter, String name, String jsonData) {
     try {
-      emitter.send(SseEmitter.event().name(name).data(data, MediaType.APPLICATION_JSON));
+      emitter.send(SseEmitter.event().name(name).data(jsonData));
     } catch (IOException | IllegalStateException gone) {
       emitter.completeWithError(gone);
     }
@@ -171,8 +177,22 @@ public class BoardUpdates {
     }
   }
 
-  @PreDestroy
-  void stop() {
+  @Override
+  public void start() {}
+
+  @Override
+  public boolean isRunning() {
+    return running;
+  }
+
+  /** After the web server's graceful shutdown phase, i.e. stopped before it. */
+  @Override
+  public int getPhase() {
+    return Integer.MAX_VALUE - 1;
+  }
+
+  @Override
+  public void stop() {
     running = false;
     synchronized (pending) {
       pending.notifyAll();

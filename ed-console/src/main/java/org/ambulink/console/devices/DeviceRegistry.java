@@ -110,6 +110,23 @@ public class DeviceRegistry {
         .update();
   }
 
+  /**
+   * Gives a configured device the token its configuration now holds (e.g. the demo makes a new one
+   * per run); a revoked device stays revoked. Returns whether the token changed.
+   */
+  public boolean updateToken(String id, String token) {
+    if (token.length() < 32) {
+      throw new IllegalArgumentException(
+          "the token of device '" + id + "' is too short (at least 32 characters)");
+    }
+    return jdbc.sql(
+                "UPDATE device SET token_hash = ? WHERE device_id = ? AND token_hash <> ?"
+                    + " AND revoked_at IS NULL")
+            .params(hash(token), id, hash(token))
+            .update()
+        > 0;
+  }
+
   /** Revokes a device; its token is refused from now on. Returns false if it was unknown. */
   public boolean revoke(String id) {
     return jdbc.sql("UPDATE device SET revoked_at = ? WHERE device_id = ? AND revoked_at IS NULL")

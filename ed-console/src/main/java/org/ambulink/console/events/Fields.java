@@ -7,6 +7,9 @@ import tools.jackson.databind.JsonNode;
 
 /** Reads an event's fields, each failure naming the field and the value it had. */
 final class Fields {
+  static final Instant EARLIEST = Instant.parse("1900-01-01T00:00:00Z");
+  static final Instant LATEST = Instant.parse("9999-12-31T23:59:59Z");
+
   private Fields() {}
 
   static String text(JsonNode node, String field, int maxLength, boolean required) {
@@ -28,16 +31,27 @@ final class Fields {
       throw new BadEventException(
           "'" + field + "' is longer than " + maxLength + " characters (" + s.length() + ")");
     }
+    if (s.indexOf('\0') >= 0) {
+      // PostgreSQL cannot store it in a text column: the whole batch would fail, again and again
+      throw new BadEventException("'" + field + "' contains a NUL character (\\u0000)");
+    }
     return s;
   }
 
   static Instant instant(JsonNode node, String field) {
     String s = text(node, field, 64, true);
+    Instant t;
     try {
-      return Instant.parse(s);
+      t = Instant.parse(s);
     } catch (DateTimeParseException e) {
       throw new BadEventException("'" + field + "' is not an ISO-8601 instant: '" + s + "'");
     }
+    // Instant reaches years PostgreSQL cannot store (the batch would fail with a 5xx forever)
+    if (t.isBefore(EARLIEST) || t.isAfter(LATEST)) {
+      throw new BadEventException(
+          "'" + field + "' is not between " + EARLIEST + " and " + LATEST + ": '" + s + "'");
+    }
+    return t;
   }
 
   static Integer integer(JsonNode node, String field, int min, int max) {

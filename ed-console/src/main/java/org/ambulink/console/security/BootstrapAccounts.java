@@ -95,6 +95,10 @@ public class BootstrapAccounts implements ApplicationRunner {
         devices.register(d.id(), d.token(), d.description());
         audit.record("console", "DEVICE_REGISTERED", "device " + d.id(), "", "from configuration");
         log.info("registered appliance {} from configuration", d.id());
+      } else if (devices.updateToken(d.id(), d.token())) {
+        audit.record(
+            "console", "DEVICE_TOKEN_CHANGED", "device " + d.id(), "", "from configuration");
+        log.info("appliance {} has a new token from configuration", d.id());
       }
     }
   }
