@@ -30,6 +30,8 @@ import org.springframework.security.web.csrf.CsrfFilter;
 import org.springframework.security.web.csrf.CsrfToken;
 import org.springframework.security.web.csrf.CsrfTokenRequestAttributeHandler;
 import org.springframework.security.web.header.writers.ReferrerPolicyHeaderWriter;
+import org.springframework.security.web.savedrequest.HttpSessionRequestCache;
+import org.springframework.security.web.savedrequest.SavedRequest;
 import org.springframework.security.web.servlet.util.matcher.PathPatternRequestMatcher;
 import org.springframework.web.filter.OncePerRequestFilter;
 
@@ -41,6 +43,7 @@ import org.springframework.web.filter.OncePerRequestFilter;
  */
 @Configuration
 public class SecurityConfiguration {
+  private static final HttpSessionRequestCache REQUEST_CACHE = new HttpSessionRequestCache();
 
   @Bean
   PasswordEncoder passwordEncoder() {
@@ -101,7 +104,7 @@ public class SecurityConfiguration {
                           throttle.succeeded(auth.getName());
                           audit.record(
                               auth.getName(), "LOGIN", "session", request.getRemoteAddr(), "");
-                          response.sendRedirect(landing(auth));
+                          response.sendRedirect(landing(auth, savedPage(request, response)));
                         })
                     .failureHandler(
                         (request, response, ex) -> {
@@ -156,10 +159,40 @@ public class SecurityConfiguration {
     return http.build();
   }
 
-  static String landing(Authentication auth) {
+  /**
+   * Where a login leads: back to the page that asked for it (a link to a live view opened while
+   * logged out), else the role's start page.
+   */
+  static String landing(Authentication auth, String savedPage) {
     boolean admin =
         auth.getAuthorities().stream().anyMatch(g -> g.getAuthority().equals("ROLE_ADMIN"));
+    if (savedPage != null && (admin == savedPage.startsWith("/admin.html"))) {
+      return savedPage;
+    }
     return admin ? "/admin.html" : "/";
+  }
+
+  /** The page (not an API call) whose request the login interrupted, as a local path. */
+  private static String savedPage(HttpServletRequest request, HttpServletResponse response) {
+    SavedRequest saved = REQUEST_CACHE.getRequest(request, response);
+    REQUEST_CACHE.removeRequest(request, response);
+    if (saved == null || !"GET".equals(saved.getMethod())) {
+      return null;
+    }
+    String url = saved.getRedirectUrl();
+    String path;
+    try {
+      java.net.URI uri = java.net.URI.create(url);
+      path = uri.getRawPath() + (uri.getRawQuery() == null ? "" : "?" + uri.getRawQuery());
+    } catch (IllegalArgumentException e) {
+      return null;
+    }
+    boolean page =
+        path.equals("/")
+            || path.startsWith("/index.html")
+            || path.startsWith("/live.html")
+            || path.startsWith("/admin.html");
+    return page && !path.startsWith("//") ? path : null;
   }
 
   /** Refuses a login attempt for a locked-out username or address before the password check. */

@@ -53,6 +53,27 @@ class WebSecurityTest {
   }
 
   @Test
+  void aLoginReturnsToTheLiveViewLinkThatAskedForItButNeverToAnApiOrAnotherSite() {
+    StaffClient nurse = new StaffClient(server.baseUrl());
+    Answer asked = nurse.fetch("/live.html?transport=T-42");
+    assertThat(asked.status()).isEqualTo(302);
+    assertThat(asked.location()).contains("/login.html");
+    Answer landed = nurse.login(ConsoleServer.NURSE, ConsoleServer.PASSWORD);
+    assertThat(landed.status()).isEqualTo(302);
+    assertThat(landed.location()).contains("/live.html?transport=T-42");
+
+    StaffClient other = new StaffClient(server.baseUrl());
+    assertThat(other.fetch("/api/board").status()).isEqualTo(401);
+    assertThat(other.login(ConsoleServer.NURSE, ConsoleServer.PASSWORD).location()).endsWith("/");
+
+    // an admin is not sent to a clinical page, nor a clinician to the admin page
+    StaffClient admin = new StaffClient(server.baseUrl());
+    admin.fetch("/live.html?transport=T-42");
+    assertThat(admin.login(ConsoleServer.ADMIN, ConsoleServer.PASSWORD).location())
+        .endsWith("/admin.html");
+  }
+
+  @Test
   void theSessionCookieIsHttpOnlyAndSameSiteStrict() {
     StaffClient c = new StaffClient(server.baseUrl());
     Answer login = c.login(ConsoleServer.PHYSICIAN, ConsoleServer.PASSWORD);

@@ -2,16 +2,11 @@ package org.ambulink.appliance.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.io.File;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.function.Function;
 import org.ambulink.appliance.testing.ApplianceClient;
 import org.ambulink.appliance.testing.ApplianceServerTest;
@@ -26,18 +21,16 @@ import org.ambulink.drivers.transport.tcp.MllpTcpClient;
 import org.ambulink.drivers.transport.tcp.MllpTcpListener;
 import org.ambulink.drivers.wfdb.WfdbReader;
 import org.ambulink.drivers.wfdb.WfdbRecord;
+import org.ambulink.testsupport.HeadlessChromium;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
-import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebDriver;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.chromium.ChromiumNetworkConditions;
 import org.openqa.selenium.support.ui.WebDriverWait;
 import org.slf4j.Logger;
@@ -54,15 +47,12 @@ import tools.jackson.databind.JsonNode;
  * over through the confirm step, see problem details of refused actions, and see the page say so
  * when the monitor or the appliance itself stops answering.
  *
- * <p>Chromium and chromedriver are the system's (/usr/bin); Selenium Manager is never asked to find
- * or download anything because both paths are given.
+ * <p>Chromium and chromedriver are the system's (/usr/bin), started by {@link HeadlessChromium}.
  */
 @TestDestinations
 @TestPropertySource(properties = "ambulink.intake.stale-after=2s")
 class ParamedicPageTest extends ApplianceServerTest {
   private static final Logger log = LoggerFactory.getLogger(ParamedicPageTest.class);
-  private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
-  private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
   private static final Duration WAIT = Duration.ofSeconds(20);
   private static final String DESTINATION_ID = "st-elsewhere";
   private static final String DESTINATION_NAME = "St. Elsewhere ED";
@@ -70,8 +60,8 @@ class ParamedicPageTest extends ApplianceServerTest {
   @Autowired MllpTcpListener listener;
   @Autowired WebServerApplicationContext webContext;
 
+  private HeadlessChromium browser;
   private ChromeDriver driver;
-  private List<ProcessHandle> browserProcesses = List.of();
   private SimulatorRunner simulator;
   private Thread simulatorThread;
 
@@ -390,43 +380,8 @@ class ParamedicPageTest extends ApplianceServerTest {
   // ------------------------------------------------------------------ browser
 
   private void startBrowser() {
-    assertThat(CHROMEDRIVER).as("chromedriver (bin/test installs it)").isExecutable();
-    assertThat(CHROMIUM).as("chromium (bin/test installs it)").isExecutable();
-    ChromeDriverService service =
-        new ChromeDriverService.Builder()
-            .usingDriverExecutable(CHROMEDRIVER.toFile())
-            .usingAnyFreePort()
-            .build();
-    ChromeOptions options = new ChromeOptions();
-    options.setBinary(CHROMIUM.toFile());
-    options.addArguments(
-        "--headless=new",
-        "--no-sandbox",
-        "--disable-dev-shm-usage",
-        "--window-size=1280,800",
-        "--no-first-run",
-        "--no-default-browser-check",
-        "--disable-background-networking",
-        "--disable-component-update");
-    driver = new ChromeDriver(service, options);
-    // chromedriver and every chromium process it started, to check they are gone after quit().
-    browserProcesses =
-        ProcessHandle.current()
-            .descendants()
-            .filter(p -> commandOf(p).map(ParamedicPageTest::isBrowserCommand).orElse(false))
-            .toList();
-    assertThat(browserProcesses)
-        .as("chromedriver and chromium are children of this JVM")
-        .isNotEmpty();
-  }
-
-  private static boolean isBrowserCommand(String command) {
-    String name = Path.of(command).getFileName().toString();
-    return name.contains("chromedriver") || name.contains("chromium") || name.contains("chrome");
-  }
-
-  private static Optional<String> commandOf(ProcessHandle p) {
-    return p.info().command();
+    browser = HeadlessChromium.start(1280, 800);
+    driver = browser.driver();
   }
 
   @AfterEach
@@ -438,39 +393,17 @@ class ParamedicPageTest extends ApplianceServerTest {
     }
   }
 
-  private void quitBrowser() throws InterruptedException {
-    if (driver == null) {
+  /** Quits and checks that chromedriver and every Chromium process it started are gone. */
+  private void quitBrowser() {
+    if (browser == null) {
       return;
     }
     try {
-      driver.quit();
+      browser.close();
     } finally {
+      browser = null;
       driver = null;
     }
-    // Every process seen while the browser ran must end (they are ours: started by this test).
-    long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-    while (browserProcesses.stream().anyMatch(ProcessHandle::isAlive)
-        && System.nanoTime() < deadline) {
-      Thread.sleep(100);
-    }
-    List<String> left =
-        browserProcesses.stream()
-            .filter(ProcessHandle::isAlive)
-            .map(p -> p.pid() + " " + commandOf(p).orElse("?"))
-            .toList();
-    browserProcesses.stream()
-        .filter(ProcessHandle::isAlive)
-        .forEach(ProcessHandle::destroyForcibly);
-    browserProcesses = List.of();
-    List<String> children =
-        ProcessHandle.current()
-            .descendants()
-            .filter(ProcessHandle::isAlive)
-            .filter(p -> commandOf(p).map(ParamedicPageTest::isBrowserCommand).orElse(false))
-            .map(p -> p.pid() + " " + commandOf(p).orElse("?"))
-            .toList();
-    assertThat(left).as("browser processes still alive after quit()").isEmpty();
-    assertThat(children).as("chromium/chromedriver children of the test JVM").isEmpty();
   }
 
   /**
@@ -479,19 +412,8 @@ class ParamedicPageTest extends ApplianceServerTest {
    */
   private void snapshot(String name) {
     try {
-      Path dir =
-          Path.of(
-                  ParamedicPageTest.class
-                      .getProtectionDomain()
-                      .getCodeSource()
-                      .getLocation()
-                      .toURI())
-              .getParent()
-              .resolve("ui-screens");
-      Files.createDirectories(dir);
-      File png = driver.getScreenshotAs(OutputType.FILE);
-      Files.copy(png.toPath(), dir.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
-      Files.writeString(dir.resolve(name + ".html"), driver.getPageSource());
+      browser.snapshot(
+          HeadlessChromium.buildDirectory(ParamedicPageTest.class).resolve("ui-screens"), name);
     } catch (Exception e) {
       log.warn("could not save the page as {}", name, e);
     }
