@@ -8,8 +8,7 @@ import org.ambulink.console.audit.AuditLog;
 import org.ambulink.console.devices.DeviceRegistry;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.boot.ApplicationArguments;
-import org.springframework.boot.ApplicationRunner;
+import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.core.env.Environment;
 import org.springframework.stereotype.Component;
 
@@ -18,9 +17,14 @@ import org.springframework.stereotype.Component;
  * staff, the appliances listed in configuration. Passwords come from the environment or are
  * generated; a generated password is printed once on standard output (never to the log files),
  * since whoever starts the console needs it to log in.
+ *
+ * <p>Runs once every bean is ready and before the web server opens its port (not as an {@code
+ * ApplicationRunner}, which runs after): otherwise, for a moment after each start, a configured
+ * appliance's token is unknown and its posts are refused with 401 (the appliance then waits its
+ * longest backoff, 30 s, before trying again) and the demo logins fail.
  */
 @Component
-public class BootstrapAccounts implements ApplicationRunner {
+public class BootstrapAccounts implements SmartInitializingSingleton {
   static final String ADMIN_PASSWORD_ENV = "AMBULINK_CONSOLE_ADMIN_PASSWORD";
   static final String DEMO_PASSWORD_ENV = "AMBULINK_CONSOLE_DEMO_PASSWORD";
   private static final Logger log = LoggerFactory.getLogger(BootstrapAccounts.class);
@@ -49,7 +53,7 @@ public class BootstrapAccounts implements ApplicationRunner {
   }
 
   @Override
-  public void run(ApplicationArguments args) {
+  public void afterSingletonsInstantiated() {
     String admin = properties.bootstrapAdmin();
     if (staff.find(admin).isEmpty()) {
       String given = environment.getProperty(ADMIN_PASSWORD_ENV);
