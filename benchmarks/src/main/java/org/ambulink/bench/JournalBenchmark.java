@@ -1142,8 +1142,8 @@ public final class JournalBenchmark {
         r.append(
             "\nMeans per commit. Journal commit is the observer's time; the other columns come"
                 + " from replaying the same commits (count, appends and sealed bytes each) on a"
-                + " MapDB store made as `Journal` makes its own (`transactionEnable()`,"
-                + " `fileChannelEnable()`, the same maps and serializers), sealing random bytes of"
+                + " MapDB store made by `Journal.store` (write-ahead log, file channel, the"
+                + " journal's redo log; the same maps and serializers), sealing random bytes of"
                 + " the same sizes. The replica leaves out the journal's `EntryCodec` encoding; it"
                 + " runs after the case, so other load on the machine can make its total"
                 + " differ from the journal's.\n\n");
