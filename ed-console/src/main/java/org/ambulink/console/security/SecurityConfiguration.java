@@ -91,7 +91,8 @@ public class SecurityConfiguration {
                         "/live.html",
                         "/js/**",
                         "/api/board/**",
-                        "/api/transports/**")
+                        "/api/transports/**",
+                        "/api/ice-servers")
                     .hasAnyRole("PHYSICIAN", "NURSE")
                     .anyRequest()
                     .denyAll())
