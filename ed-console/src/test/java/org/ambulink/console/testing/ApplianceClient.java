@@ -1,5 +1,7 @@
 package org.ambulink.console.testing;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -46,6 +48,14 @@ public final class ApplianceClient {
 
   public Answer send(long backlog, List<? extends JsonNode> events) {
     return post(Events.batch(applianceId, backlog, events));
+  }
+
+  /** Sends a batch that the console must accept whole (200, nothing rejected): its answer. */
+  public JsonNode sendAccepted(long backlog, List<? extends JsonNode> events) {
+    Answer a = send(backlog, events);
+    assertThat(a.status()).as("events answer: %s", a.text()).isEqualTo(200);
+    assertThat(a.json().get("rejected").size()).as("rejected: %s", a.text()).isZero();
+    return a.json();
   }
 
   /** POSTs a body as it is, with this appliance's token. */

@@ -16,16 +16,34 @@ public final class Events {
   /** A transport step heading to {@code destinationId}, ESI 2, chest pain. */
   public static ObjectNode transport(
       String eventId, String transportId, Instant at, String step, String destinationId) {
+    return transport(
+        eventId, transportId, at, step, destinationId, "Medic 12", "chest pain", 2, null);
+  }
+
+  /** A transport step; a null {@code acuity} or {@code note} goes out as JSON null. */
+  public static ObjectNode transport(
+      String eventId,
+      String transportId,
+      Instant at,
+      String step,
+      String destinationId,
+      String unit,
+      String chiefComplaint,
+      Integer acuity,
+      String note) {
     ObjectNode e = event(eventId, transportId, "transport", at);
     ObjectNode t = e.putObject("transport");
     t.put("step", step);
     t.put("destinationId", destinationId);
-    t.put("unit", "Medic 12");
-    t.put("chiefComplaint", "chest pain");
-    t.put("acuity", 2);
-    t.putNull("note");
+    t.put("unit", unit);
+    t.put("chiefComplaint", chiefComplaint);
+    t.put("acuity", acuity);
+    t.put("note", note);
     return e;
   }
+
+  /** One vital: label as the appliance names it (HR, SpO2, NIBP sys…), value, UCUM unit. */
+  public record Vital(String code, String label, String value, String unit) {}
 
   /** One vital sign, e.g. {@code MDC_PULS_OXIM_SAT_O2}, {@code SpO2}, {@code 97}, {@code %}. */
   public static ObjectNode vitals(
@@ -36,13 +54,22 @@ public final class Events {
       String label,
       String value,
       String unit) {
+    return vitals(eventId, transportId, at, List.of(new Vital(code, label, value, unit)));
+  }
+
+  /** Several vital signs measured at the same time. */
+  public static ObjectNode vitals(
+      String eventId, String transportId, Instant at, List<Vital> vitals) {
     ObjectNode e = event(eventId, transportId, "vitals", at);
-    ObjectNode v = e.putArray("vitals").addObject();
-    v.put("code", code);
-    v.put("label", label);
-    v.put("value", value);
-    v.put("unit", unit);
-    v.put("at", at.toString());
+    ArrayNode list = e.putArray("vitals");
+    for (Vital v : vitals) {
+      ObjectNode o = list.addObject();
+      o.put("code", v.code());
+      o.put("label", v.label());
+      o.put("value", v.value());
+      o.put("unit", v.unit());
+      o.put("at", at.toString());
+    }
     return e;
   }
 
@@ -69,6 +96,7 @@ public final class Events {
     return e;
   }
 
+  /** A null {@code etaSeconds} or {@code distanceMetres} goes out as JSON null. */
   public static ObjectNode position(
       String eventId,
       String transportId,
@@ -81,16 +109,8 @@ public final class Events {
     ObjectNode p = e.putObject("position");
     p.put("latitude", latitude);
     p.put("longitude", longitude);
-    if (etaSeconds == null) {
-      p.putNull("etaSeconds");
-    } else {
-      p.put("etaSeconds", etaSeconds);
-    }
-    if (distanceMetres == null) {
-      p.putNull("distanceMetres");
-    } else {
-      p.put("distanceMetres", distanceMetres);
-    }
+    p.put("etaSeconds", etaSeconds);
+    p.put("distanceMetres", distanceMetres);
     return e;
   }
 

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.function.BooleanSupplier;
 import org.ambulink.console.testing.ConsoleServer;
 import org.ambulink.testsupport.HeadlessChromium;
+import org.junit.jupiter.api.TestInfo;
 import org.openqa.selenium.By;
 import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.NoSuchElementException;
@@ -194,6 +195,21 @@ final class ConsoleBrowser implements AutoCloseable {
 
   void assertNoPageProblems() {
     assertThat(pageProblems()).as("CSP violations and script errors on %s", path()).isEmpty();
+  }
+
+  /**
+   * The end of a test: no page problems (else a {@code FAILED-<test>} snapshot and the failure),
+   * then the browser closed whatever happened.
+   */
+  void finish(TestInfo info) {
+    try {
+      assertNoPageProblems();
+    } catch (AssertionError e) {
+      snapshot("FAILED-" + info.getTestMethod().map(m -> m.getName()).orElse("test"));
+      throw e;
+    } finally {
+      close();
+    }
   }
 
   /** Saves the page as PNG (and HTML) in the build folder's screenshots. */

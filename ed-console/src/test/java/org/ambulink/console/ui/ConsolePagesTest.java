@@ -2,7 +2,6 @@ package org.ambulink.console.ui;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.LocalTime;
 import java.time.format.DateTimeFormatter;
@@ -11,7 +10,9 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import org.ambulink.console.testing.Answer;
 import org.ambulink.console.testing.ConsoleServer;
+import org.ambulink.console.testing.StaffClient;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +40,7 @@ class ConsolePagesTest {
   @BeforeAll
   static void startConsole() {
     server = ConsoleServer.start();
-    appliance = new Appliance(server.baseUrl());
+    appliance = new Appliance(server);
     // like the real appliance: a heartbeat every few seconds keeps its link LIVE
     heartbeat = Executors.newSingleThreadScheduledExecutor();
     heartbeat.scheduleWithFixedDelay(
@@ -77,12 +78,8 @@ class ConsolePagesTest {
       return;
     }
     try {
-      browser.assertNoPageProblems();
-    } catch (AssertionError e) {
-      browser.snapshot("FAILED-" + info.getTestMethod().map(m -> m.getName()).orElse("test"));
-      throw e;
+      browser.finish(info);
     } finally {
-      browser.close();
       browser = null;
     }
   }
@@ -219,8 +216,8 @@ class ConsolePagesTest {
     assertThat(browser.shown("live")).isFalse();
 
     // the physician of the right ED sees it
-    StaffHttp own = StaffHttp.login(server.baseUrl(), ConsoleServer.PHYSICIAN);
-    assertThat(own.json("/api/transports/" + id).get("unit").asString()).isEqualTo("Medic 5");
+    StaffClient own = StaffClient.loggedIn(server, ConsoleServer.PHYSICIAN);
+    assertThat(own.ok("/api/transports/" + id).get("unit").asString()).isEqualTo("Medic 5");
   }
 
   // ------------------------------------------------------------------ live view
@@ -288,9 +285,9 @@ class ConsolePagesTest {
     assertThat(browser.card(id).getDomAttribute("data-alarm")).isEqualTo("MEDIUM");
 
     // the audit log has the login, the live view (with the address) and the acknowledgement
-    StaffHttp admin = StaffHttp.login(server.baseUrl(), ConsoleServer.ADMIN);
+    StaffClient admin = StaffClient.loggedIn(server, ConsoleServer.ADMIN);
     List<JsonNode> entries = new ArrayList<>();
-    admin.json("/api/admin/audit?limit=1000").forEach(entries::add);
+    admin.ok("/api/admin/audit?limit=1000").forEach(entries::add);
     assertThat(entries)
         .anyMatch(
             e ->
@@ -436,32 +433,32 @@ class ConsolePagesTest {
 
   @Test
   void clinical_staff_get_403_on_the_admin_page_and_every_page_has_the_content_security_policy() {
-    StaffHttp physician = StaffHttp.login(server.baseUrl(), ConsoleServer.PHYSICIAN);
-    assertThat(physician.get("/admin.html").statusCode()).isEqualTo(403);
-    assertThat(physician.get("/js/admin.js").statusCode()).isEqualTo(403);
-    assertThat(physician.get("/api/admin/audit").statusCode()).isEqualTo(403);
+    StaffClient physician = StaffClient.loggedIn(server, ConsoleServer.PHYSICIAN);
+    assertThat(physician.fetch("/admin.html").status()).isEqualTo(403);
+    assertThat(physician.fetch("/js/admin.js").status()).isEqualTo(403);
+    assertThat(physician.fetch("/api/admin/audit").status()).isEqualTo(403);
     for (String page :
         List.of("/", "/index.html", "/live.html", "/js/board.js", "/css/console.css")) {
-      HttpResponse<String> r = physician.get(page);
-      assertThat(r.statusCode()).as(page).isEqualTo(200);
+      Answer r = physician.fetch(page);
+      assertThat(r.status()).as(page).isEqualTo(200);
       assertCsp(r, page);
     }
-    StaffHttp admin = StaffHttp.login(server.baseUrl(), ConsoleServer.ADMIN);
-    HttpResponse<String> adminPage = admin.get("/admin.html");
-    assertThat(adminPage.statusCode()).isEqualTo(200);
+    StaffClient admin = StaffClient.loggedIn(server, ConsoleServer.ADMIN);
+    Answer adminPage = admin.fetch("/admin.html");
+    assertThat(adminPage.status()).isEqualTo(200);
     assertCsp(adminPage, "/admin.html");
-    assertThat(admin.get("/").statusCode()).as("the board is for clinical staff").isEqualTo(403);
-    StaffHttp anonymous = StaffHttp.anonymous(server.baseUrl());
-    HttpResponse<String> login = anonymous.get("/login.html");
-    assertThat(login.statusCode()).isEqualTo(200);
+    assertThat(admin.fetch("/").status()).as("the board is for clinical staff").isEqualTo(403);
+    StaffClient anonymous = new StaffClient(server.baseUrl());
+    Answer login = anonymous.fetch("/login.html");
+    assertThat(login.status()).isEqualTo(200);
     assertCsp(login, "/login.html");
-    assertThat(anonymous.get("/js/login.js").statusCode()).isEqualTo(200);
-    assertThat(anonymous.get("/js/board.js").statusCode()).isEqualTo(302);
-    assertThat(anonymous.get("/api/board").statusCode()).isEqualTo(401);
+    assertThat(anonymous.fetch("/js/login.js").status()).isEqualTo(200);
+    assertThat(anonymous.fetch("/js/board.js").status()).isEqualTo(302);
+    assertThat(anonymous.fetch("/api/board").status()).isEqualTo(401);
 
     // the pages themselves: no inline script or style anywhere
     for (String file : List.of("/login.html", "/", "/live.html")) {
-      String html = file.equals("/login.html") ? login.body() : physician.get(file).body();
+      String html = file.equals("/login.html") ? login.text() : physician.fetch(file).text();
       assertThat(html)
           .as(file)
           .doesNotContain("style=")
@@ -480,8 +477,8 @@ class ConsolePagesTest {
 
   // ------------------------------------------------------------------ helpers
 
-  private static void assertCsp(HttpResponse<String> r, String page) {
-    String csp = r.headers().firstValue("Content-Security-Policy").orElse("");
+  private static void assertCsp(Answer r, String page) {
+    String csp = r.header("Content-Security-Policy").orElse("");
     assertThat(csp)
         .as("CSP of %s", page)
         .contains("script-src 'self'")

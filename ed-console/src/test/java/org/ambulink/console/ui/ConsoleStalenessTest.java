@@ -27,7 +27,7 @@ class ConsoleStalenessTest {
             .property("ambulink.console.stale-after", "2s")
             .property("ambulink.console.link-down-after", "3s")
             .start();
-    appliance = new Appliance(server.baseUrl());
+    appliance = new Appliance(server);
     browser = ConsoleBrowser.start(server.baseUrl());
   }
 
@@ -35,14 +35,7 @@ class ConsoleStalenessTest {
   void stop(TestInfo info) {
     try {
       if (browser != null) {
-        try {
-          browser.assertNoPageProblems();
-        } catch (AssertionError e) {
-          browser.snapshot("FAILED-" + info.getTestMethod().map(m -> m.getName()).orElse("test"));
-          throw e;
-        } finally {
-          browser.close();
-        }
+        browser.finish(info);
       }
     } finally {
       if (server != null) {
