@@ -1,0 +1,137 @@
+package org.ambulink.appliance.webrtc;
+
+import dev.onvoid.webrtc.RTCDataChannel;
+import dev.onvoid.webrtc.RTCDataChannelBuffer;
+import dev.onvoid.webrtc.RTCDataChannelObserver;
+import dev.onvoid.webrtc.RTCDataChannelState;
+import java.nio.ByteBuffer;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One data channel of an {@link RtcPeer}. Messages are binary and must fit in one SCTP message
+ * (webrtc-java does not fragment: chunk larger payloads).
+ *
+ * <p>The message handler runs on a native WebRTC thread and gets its own copy of the bytes (the
+ * native buffer is freed when the callback returns). It must not block: hand work to another
+ * thread. Sending from it is fine.
+ */
+public final class RtcChannel {
+  private static final Logger log = LoggerFactory.getLogger(RtcChannel.class);
+
+  private final String label;
+  private final RTCDataChannel channel;
+  private final CompletableFuture<Void> opened = new CompletableFuture<>();
+  private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
+  private volatile Consumer<byte[]> handler = bytes -> {};
+  private boolean disposed;
+
+  RtcChannel(String label, RTCDataChannel channel) {
+    this.label = label;
+    this.channel = channel;
+    channel.registerObserver(
+        new RTCDataChannelObserver() {
+          @Override
+          public void onBufferedAmountChange(long previousAmount) {}
+
+          @Override
+          public void onStateChange() {
+            stateChanged();
+          }
+
+          @Override
+          public void onMessage(RTCDataChannelBuffer buffer) {
+            received(buffer);
+          }
+        });
+  }
+
+  public String label() {
+    return label;
+  }
+
+  /** Sets what receives each message (a copy), on a native thread; must not block. */
+  public void onMessage(Consumer<byte[]> handler) {
+    this.handler = handler == null ? bytes -> {} : handler;
+  }
+
+  /** Completes when the channel is open; fails if it closes before opening. */
+  public CompletableFuture<Void> opened() {
+    return opened;
+  }
+
+  /** Completes when the channel has closed (either side). */
+  public CompletableFuture<Void> closed() {
+    return closedFuture;
+  }
+
+  public synchronized boolean isOpen() {
+    return !disposed && channel.getState() == RTCDataChannelState.OPEN;
+  }
+
+  /** Bytes queued for sending and not yet handed to the transport. */
+  public synchronized long bufferedAmount() {
+    return disposed ? 0 : channel.getBufferedAmount();
+  }
+
+  /**
+   * Queues one binary message. Throws {@link IllegalStateException} when the channel is not open or
+   * the native send fails (e.g. the send buffer is full).
+   */
+  public void send(byte[] message) {
+    synchronized (this) {
+      if (disposed) {
+        throw new IllegalStateException("data channel " + label + " is closed");
+      }
+    }
+    try {
+      channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(message), true));
+    } catch (Exception e) {
+      throw new IllegalStateException("could not send on data channel " + label, e);
+    }
+  }
+
+  private void stateChanged() {
+    RTCDataChannelState state;
+    synchronized (this) {
+      if (disposed) {
+        return;
+      }
+      state = channel.getState();
+    }
+    if (state == RTCDataChannelState.OPEN) {
+      opened.complete(null);
+    } else if (state == RTCDataChannelState.CLOSED) {
+      opened.completeExceptionally(
+          new IllegalStateException("data channel " + label + " closed before it opened"));
+      closedFuture.complete(null);
+    }
+  }
+
+  private void received(RTCDataChannelBuffer buffer) {
+    ByteBuffer data = buffer.data;
+    byte[] copy = new byte[data.remaining()];
+    data.get(copy);
+    try {
+      handler.accept(copy);
+    } catch (RuntimeException e) {
+      // never let an exception travel back into native code
+      log.warn("message handler of data channel {} failed", label, e);
+    }
+  }
+
+  /** Teardown in the order that does not abort the JVM: unregister, close, dispose. */
+  synchronized void dispose() {
+    if (disposed) {
+      return;
+    }
+    disposed = true;
+    channel.unregisterObserver();
+    channel.close();
+    channel.dispose();
+    opened.completeExceptionally(new IllegalStateException("data channel " + label + " closed"));
+    closedFuture.complete(null);
+  }
+}
