@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Supplier;
 import org.ambulink.drivers.transport.serial.SerialHealth;
 import org.springframework.boot.health.contributor.Health;
@@ -37,12 +39,18 @@ public final class MonitorHealthIndicator implements HealthIndicator {
 
   @Override
   public Health health() {
-    var links = telemetry.connectedLinks();
+    Set<String> links = new TreeSet<>(telemetry.connectedLinks());
+    Optional<SerialHealth> serial = serialHealth.get();
+    // The serial port's state and the link list are updated one after the other when a cable is
+    // pulled; answer from one snapshot: a port its own state calls disconnected is not a link.
+    serial
+        .filter(s -> s.state() == SerialHealth.State.DISCONNECTED)
+        .ifPresent(s -> links.remove(s.portName()));
     Optional<Instant> last = recent.lastMessageAt();
     Health.Builder b = new Health.Builder();
     b.withDetail("links", links);
     b.withDetail("messages", recent.messages());
-    serialHealth.get().ifPresent(s -> b.withDetail("serial", s));
+    serial.ifPresent(s -> b.withDetail("serial", s));
     if (!telemetry.lastDisconnectReasons().isEmpty()) {
       b.withDetail("lastDisconnect", telemetry.lastDisconnectReasons());
     }
