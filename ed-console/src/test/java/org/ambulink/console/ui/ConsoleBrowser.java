@@ -173,8 +173,21 @@ final class ConsoleBrowser implements AutoCloseable {
             path);
   }
 
+  static final Duration LIVE_UPDATE_WAIT = Duration.ofSeconds(10);
+
   void waitFor(String what, BooleanSupplier condition) {
     waitFor(what, WAIT, condition);
+  }
+
+  /**
+   * Waits for a live update (generously: a busy machine must not fail the test) and prints how long
+   * it took.
+   */
+  void timedWait(String what, BooleanSupplier condition) {
+    long start = System.nanoTime();
+    waitFor(what, LIVE_UPDATE_WAIT, condition);
+    System.out.printf(
+        "%s: on the page after %d ms%n", what, (System.nanoTime() - start) / 1_000_000);
   }
 
   void waitFor(String what, Duration timeout, BooleanSupplier condition) {

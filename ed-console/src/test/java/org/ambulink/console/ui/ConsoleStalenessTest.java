@@ -59,9 +59,8 @@ class ConsoleStalenessTest {
     appliance.post(
         appliance.vitals(id, Appliance.TYPICAL),
         appliance.alarm(id, "A-1", "HIGH", "active", "SpO2 low 84"));
-    browser.waitFor(
+    browser.timedWait(
         "the heart rate tile",
-        Duration.ofSeconds(1),
         () ->
             browser.text("tile-HR-value").equals("128")
                 && "false".equals(browser.byTestId("tile-HR").getDomAttribute("data-stale")));
@@ -136,9 +135,8 @@ class ConsoleStalenessTest {
       browser.driver().get(proxy.baseUrl() + "/live.html?transport=" + id);
       browser.waitFor("the live view", () -> browser.shown("live"));
       appliance.post(appliance.vitals(id, Appliance.TYPICAL));
-      browser.waitFor(
+      browser.timedWait(
           "fresh tiles",
-          Duration.ofSeconds(1),
           () -> "false".equals(browser.byTestId("tile-HR").getDomAttribute("data-stale")));
       assertThat(browser.shown("stream-banner")).isFalse();
 
