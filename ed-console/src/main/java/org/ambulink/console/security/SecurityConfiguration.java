@@ -92,7 +92,8 @@ public class SecurityConfiguration {
                         "/js/**",
                         "/api/board/**",
                         "/api/transports/**",
-                        "/api/ice-servers")
+                        "/api/ice-servers",
+                        "/api/signal")
                     .hasAnyRole("PHYSICIAN", "NURSE")
                     .anyRequest()
                     .denyAll())
