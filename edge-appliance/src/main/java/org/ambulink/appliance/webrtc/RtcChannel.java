@@ -26,6 +26,7 @@ public final class RtcChannel {
   private final CompletableFuture<Void> opened = new CompletableFuture<>();
   private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
   private volatile Consumer<byte[]> handler = bytes -> {};
+  private volatile Consumer<String> textHandler = text -> {};
   private boolean disposed;
 
   RtcChannel(String label, RTCDataChannel channel) {
@@ -57,6 +58,11 @@ public final class RtcChannel {
     this.handler = handler == null ? bytes -> {} : handler;
   }
 
+  /** Sets what receives each text (UTF-8) message, on a native thread; must not block. */
+  public void onText(Consumer<String> handler) {
+    this.textHandler = handler == null ? text -> {} : handler;
+  }
+
   /** Completes when the channel is open; fails if it closes before opening. */
   public CompletableFuture<Void> opened() {
     return opened;
@@ -81,13 +87,22 @@ public final class RtcChannel {
    * the native send fails (e.g. the send buffer is full).
    */
   public void send(byte[] message) {
+    send(message, true);
+  }
+
+  /** Queues one text message (UTF-8), as {@link #send(byte[])} does a binary one. */
+  public void sendText(String message) {
+    send(message.getBytes(java.nio.charset.StandardCharsets.UTF_8), false);
+  }
+
+  private void send(byte[] message, boolean binary) {
     synchronized (this) {
       if (disposed) {
         throw new IllegalStateException("data channel " + label + " is closed");
       }
     }
     try {
-      channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(message), true));
+      channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(message), binary));
     } catch (Exception e) {
       throw new IllegalStateException("could not send on data channel " + label, e);
     }
@@ -115,7 +130,11 @@ public final class RtcChannel {
     byte[] copy = new byte[data.remaining()];
     data.get(copy);
     try {
-      handler.accept(copy);
+      if (buffer.binary) {
+        handler.accept(copy);
+      } else {
+        textHandler.accept(new String(copy, java.nio.charset.StandardCharsets.UTF_8));
+      }
     } catch (RuntimeException e) {
       // never let an exception travel back into native code
       log.warn("message handler of data channel {} failed", label, e);

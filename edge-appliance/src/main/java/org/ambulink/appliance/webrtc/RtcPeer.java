@@ -12,9 +12,19 @@ import dev.onvoid.webrtc.RTCIceTransportPolicy;
 import dev.onvoid.webrtc.RTCOfferOptions;
 import dev.onvoid.webrtc.RTCPeerConnection;
 import dev.onvoid.webrtc.RTCPeerConnectionState;
+import dev.onvoid.webrtc.RTCRtpEncodingParameters;
+import dev.onvoid.webrtc.RTCRtpReceiver;
+import dev.onvoid.webrtc.RTCRtpSendParameters;
+import dev.onvoid.webrtc.RTCRtpSender;
+import dev.onvoid.webrtc.RTCRtpTransceiver;
+import dev.onvoid.webrtc.RTCRtpTransceiverDirection;
+import dev.onvoid.webrtc.RTCRtpTransceiverInit;
 import dev.onvoid.webrtc.RTCSdpType;
 import dev.onvoid.webrtc.RTCSessionDescription;
 import dev.onvoid.webrtc.SetSessionDescriptionObserver;
+import dev.onvoid.webrtc.media.MediaStreamTrack;
+import dev.onvoid.webrtc.media.video.VideoTrack;
+import dev.onvoid.webrtc.media.video.VideoTrackSink;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
@@ -46,8 +56,15 @@ import org.slf4j.LoggerFactory;
  * added once it is set. Every native call runs on the peer's own single thread, and futures
  * complete there, never on a native WebRTC thread, so callers may chain and block on them freely.
  *
- * <p>{@link #close()} tears down in the safe order: each channel unregister → close → dispose, then
- * the peer connection.
+ * <p>Video: {@link #addVideo} adds a send-only video track (the appliance's {@link VideoFeed})
+ * before the offer, with an encoding cap; {@link #setVideoLimits} changes the cap (bitrate, frame
+ * rate) at run time. webrtc-java 0.14.0 has no degradation preference in its sender parameters, so
+ * libwebrtc keeps its default for a camera-like source (balanced: under a tight cap it lowers frame
+ * rate and resolution both). The receiving side gets decoded frames through {@link #onRemoteVideo}.
+ *
+ * <p>{@link #close()} tears down in the safe order: the sinks on remote video tracks are removed,
+ * each channel unregister → close → dispose, then the peer connection. The local video track is the
+ * caller's: close the peer before disposing it ({@link VideoFeed#close()}).
  */
 public final class RtcPeer implements AutoCloseable {
   public static final String ECG = "ecg";
@@ -69,6 +86,9 @@ public final class RtcPeer implements AutoCloseable {
   private volatile RTCIceConnectionState iceState = RTCIceConnectionState.NEW;
   private volatile RTCPeerConnectionState state = RTCPeerConnectionState.NEW;
   private boolean remoteDescriptionSet; // signaling thread only
+  private RTCRtpSender videoSender; // signaling thread only
+  private final List<VideoTrack> remoteVideo = new ArrayList<>(); // signaling thread only
+  private final List<VideoTrackSink> remoteSinks = new ArrayList<>(); // signaling thread only
   private volatile boolean closed;
 
   /**
@@ -139,12 +159,170 @@ public final class RtcPeer implements AutoCloseable {
     return state;
   }
 
+  /**
+   * Adds {@code track} as a send-only video (a transceiver of direction {@code sendonly}, in media
+   * stream {@code streamId}), its one encoding capped at {@code maxBitrateBps} bits/s and {@code
+   * maxFramerate} frames/s. Call it before {@link #createOffer()} (calls are run in order: no need
+   * to wait for the future first). One video per peer. The track stays the caller's.
+   */
+  public CompletableFuture<Void> addVideo(
+      VideoTrack track, String streamId, int maxBitrateBps, double maxFramerate) {
+    requireLimits(maxBitrateBps, maxFramerate);
+    return addVideoNow(track, streamId, maxBitrateBps, maxFramerate);
+  }
+
+  private CompletableFuture<Void> addVideoNow(
+      VideoTrack track, String streamId, Integer maxBitrateBps, Double maxFramerate) {
+    java.util.Objects.requireNonNull(track, "track");
+    java.util.Objects.requireNonNull(streamId, "streamId");
+    return onSignaling(
+        () -> {
+          if (videoSender != null) {
+            throw new IllegalStateException(name + " already sends a video");
+          }
+          RTCRtpTransceiverInit init = new RTCRtpTransceiverInit();
+          init.direction = RTCRtpTransceiverDirection.SEND_ONLY;
+          init.streamIds = new ArrayList<>(List.of(streamId));
+          RTCRtpEncodingParameters encoding = new RTCRtpEncodingParameters();
+          encoding.active = true;
+          encoding.maxBitrate = maxBitrateBps;
+          encoding.maxFramerate = maxFramerate;
+          init.sendEncodings = new ArrayList<>(List.of(encoding));
+          RTCRtpTransceiver transceiver = connection.addTransceiver(track, init);
+          videoSender = transceiver.getSender();
+          return CompletableFuture.completedFuture(null);
+        });
+  }
+
+  /**
+   * Adds {@code track} as in {@link #addVideo(VideoTrack, String, int, double)}, with no cap yet
+   * (libwebrtc's own, about 2.5 Mbit/s at 640x360): set one with {@link #setVideoLimits}.
+   */
+  public CompletableFuture<Void> addVideo(VideoTrack track, String streamId) {
+    return addVideoNow(track, streamId, null, null);
+  }
+
+  /**
+   * Adds {@code track} as in {@link #addVideo(VideoTrack, String, int, double)}, capped by the
+   * settings' {@code maxBitrate} and {@code fps}.
+   */
+  public CompletableFuture<Void> addVideo(
+      VideoTrack track, String streamId, VideoSettings settings) {
+    return addVideo(track, streamId, settings.maxBitrate(), settings.fps());
+  }
+
+  /**
+   * Changes the cap of the video this peer sends, at run time (no renegotiation): the encoder's
+   * target bitrate stays at or below {@code maxBitrateBps}, and it encodes at most {@code
+   * maxFramerate} frames a second. Meant to degrade video before the ECG under congestion: lower
+   * the bitrate first, then the frame rate. Fails when no video was added.
+   */
+  public CompletableFuture<Void> setVideoLimits(int maxBitrateBps, double maxFramerate) {
+    requireLimits(maxBitrateBps, maxFramerate);
+    return onSignaling(
+        () -> {
+          RTCRtpSendParameters parameters = requireVideo().getParameters();
+          if (parameters.encodings == null || parameters.encodings.isEmpty()) {
+            throw new IllegalStateException(name + ": the video sender has no encoding");
+          }
+          for (RTCRtpEncodingParameters e : parameters.encodings) {
+            e.maxBitrate = maxBitrateBps;
+            e.maxFramerate = maxFramerate;
+          }
+          videoSender.setParameters(parameters);
+          return CompletableFuture.completedFuture(null);
+        });
+  }
+
+  /** The cap of the video this peer sends now, as its sender reports it. */
+  public CompletableFuture<VideoLimits> videoLimits() {
+    return onSignaling(
+        () -> {
+          RTCRtpSendParameters parameters = requireVideo().getParameters();
+          if (parameters.encodings == null || parameters.encodings.isEmpty()) {
+            throw new IllegalStateException(name + ": the video sender has no encoding");
+          }
+          RTCRtpEncodingParameters e = parameters.encodings.get(0);
+          return CompletableFuture.completedFuture(
+              new VideoLimits(
+                  e.maxBitrate == null ? -1 : e.maxBitrate,
+                  e.maxFramerate == null ? -1 : e.maxFramerate));
+        });
+  }
+
+  /**
+   * Attaches {@code sink} to every video track the remote peer sends, now and when one arrives (the
+   * answerer of an offer with video gets it while applying the offer). The sink runs on a native
+   * decoder thread and must not block; the frame is valid only during the call (this peer releases
+   * it afterwards: do not release or keep it, copy what you need). The sink is removed on {@link
+   * #close()}.
+   */
+  public void onRemoteVideo(VideoTrackSink sink) {
+    VideoTrackSink releasing =
+        frame -> {
+          try {
+            sink.onVideoFrame(frame);
+          } catch (RuntimeException e) {
+            // never let an exception travel back into native code
+            log.warn("{}: remote video sink failed", name, e);
+          } finally {
+            frame.release();
+          }
+        };
+    execute(
+        () -> {
+          if (closed) {
+            return;
+          }
+          remoteSinks.add(releasing);
+          for (VideoTrack t : remoteVideo) {
+            t.addSink(releasing);
+          }
+        });
+  }
+
+  private void remoteVideoArrived(VideoTrack track) {
+    if (closed) {
+      return;
+    }
+    remoteVideo.add(track);
+    for (VideoTrackSink s : remoteSinks) {
+      track.addSink(s);
+    }
+  }
+
+  private RTCRtpSender requireVideo() {
+    if (videoSender == null) {
+      throw new IllegalStateException(name + " sends no video");
+    }
+    return videoSender;
+  }
+
+  private static void requireLimits(int maxBitrateBps, double maxFramerate) {
+    if (maxBitrateBps <= 0) {
+      throw new IllegalArgumentException("maxBitrateBps must be positive, got " + maxBitrateBps);
+    }
+    if (!(maxFramerate > 0)) {
+      throw new IllegalArgumentException("maxFramerate must be positive, got " + maxFramerate);
+    }
+  }
+
   /** Creates an offer and sets it as the local description. */
   public CompletableFuture<SessionDescription> createOffer() {
+    return createOffer(false);
+  }
+
+  /**
+   * Creates an offer and sets it as the local description; with {@code iceRestart}, one that
+   * restarts ICE (new ICE credentials, candidates gathered anew) on the same connection.
+   */
+  public CompletableFuture<SessionDescription> createOffer(boolean iceRestart) {
     return onSignaling(
             () -> {
               CompletableFuture<RTCSessionDescription> f = new CompletableFuture<>();
-              connection.createOffer(new RTCOfferOptions(), created(f));
+              RTCOfferOptions options = new RTCOfferOptions();
+              options.iceRestart = iceRestart;
+              connection.createOffer(options, created(f));
               return f;
             })
         .thenCompose(this::setLocal);
@@ -283,8 +461,9 @@ public final class RtcPeer implements AutoCloseable {
   }
 
   /**
-   * Closes both channels (unregister → close → dispose) and the peer connection, then stops the
-   * signaling thread. Idempotent.
+   * Removes the sinks from remote video tracks, closes both channels (unregister → close → dispose)
+   * and the peer connection, then stops the signaling thread. Idempotent. The local video track is
+   * left to its owner.
    */
   @Override
   public void close() {
@@ -299,9 +478,30 @@ public final class RtcPeer implements AutoCloseable {
     CompletableFuture<Void> done =
         CompletableFuture.runAsync(
             () -> {
+              // no frame may reach a Java sink once teardown has begun
+              for (VideoTrack t : remoteVideo) {
+                for (VideoTrackSink s : remoteSinks) {
+                  try {
+                    t.removeSink(s);
+                  } catch (RuntimeException e) {
+                    log.warn("{}: removing a remote video sink failed", name, e);
+                  }
+                }
+              }
+              remoteVideo.clear();
+              remoteSinks.clear();
+              if (videoSender != null) {
+                // the sender lets go of the caller's track, so its owner can dispose it
+                try {
+                  videoSender.replaceTrack(null);
+                } catch (RuntimeException e) {
+                  log.warn("{}: detaching the video track failed", name, e);
+                }
+              }
               ecg.dispose();
               events.dispose();
               connection.close();
+              videoSender = null;
             },
             signaling);
     try {
@@ -327,6 +527,19 @@ public final class RtcPeer implements AutoCloseable {
       }
       IceCandidate c = new IceCandidate(candidate.sdpMid, candidate.sdpMLineIndex, candidate.sdp);
       execute(() -> localCandidates.accept(c));
+    }
+
+    @Override
+    public void onTrack(RTCRtpTransceiver transceiver) {
+      if (closed) {
+        return;
+      }
+      // on WebRTC's signaling thread, while the remote description is applied
+      RTCRtpReceiver receiver = transceiver.getReceiver();
+      MediaStreamTrack track = receiver == null ? null : receiver.getTrack();
+      if (track instanceof VideoTrack video) {
+        execute(() -> remoteVideoArrived(video));
+      }
     }
 
     @Override
