@@ -1,4 +1,4 @@
-// The live view of one transport: header, video (attached later by the WebRTC session), ECG,
+// The live view of one transport: header, video and ECG (from the WebRTC session, live-rtc.js),
 // vital sign tiles and alarms, kept up to date by /api/transports/<id>/stream. Nothing old may look
 // live: when the link is down, the stream is lost or a value is older than stale-after, it turns
 // grey and says how old it is.
@@ -8,6 +8,8 @@
   const AL = window.AmbuLink;
   const ecg = window.ambulinkEcg;
   const transportId = new URLSearchParams(location.search).get("transport");
+  // the WebRTC session (live-rtc.js, loaded before this file): ECG, video, live vitals
+  const rtc = window.ambulinkLive && window.ambulinkLive.start ? window.ambulinkLive : null;
 
   let staleAfterMs = 10000;
   let current = null;
@@ -48,6 +50,9 @@
     update(t);
     connect();
     setInterval(render, 1000);
+    if (rtc) {
+      rtc.start(transportId);
+    }
   }
 
   function notFound(text) {
@@ -135,11 +140,14 @@
     // banners
     $("link-banner").classList.toggle("hidden", !linkDown);
     const backfill = $("backfill-banner");
-    backfill.classList.toggle("hidden", linkState !== "BACKFILLING");
+    const ecgGap = !!(rtc && rtc.backfilling());
+    backfill.classList.toggle("hidden", linkState !== "BACKFILLING" && !ecgGap);
     AL.setText(
       backfill,
-      "Catching up: filling a gap" +
-        (t.link && t.link.backlog ? " (" + t.link.backlog + " records to come)" : "")
+      linkState === "BACKFILLING"
+        ? "Catching up: filling a gap" +
+            (t.link && t.link.backlog ? " (" + t.link.backlog + " records to come)" : "")
+        : "Catching up: filling a gap in the ECG"
     );
     $("stream-banner").classList.toggle("hidden", streamOk);
 
@@ -149,13 +157,30 @@
     renderTiles(t, notLive);
     renderAlarms(t);
     if (ecg) {
-      ecg.setLive(!notLive);
+      // once the WebRTC session delivers the ECG, its frames must be flowing too
+      ecg.setLive(!notLive && (!rtc || !rtc.ecgSource() || rtc.ecgLive()));
     }
+  }
+
+  /** The event stream's vitals, each replaced by the data channel's when that one is newer. */
+  function mergedVitals(t) {
+    const fromRtc = rtc ? rtc.vitals() : [];
+    if (!fromRtc.length) {
+      return t.vitals;
+    }
+    const byLabel = new Map((t.vitals || []).map((v) => [v.label, v]));
+    for (const v of fromRtc) {
+      const had = byLabel.get(v.label);
+      if (!had || (AL.parseTime(v.observedAt) || 0) > (AL.parseTime(had.observedAt) || 0)) {
+        byLabel.set(v.label, v);
+      }
+    }
+    return Array.from(byLabel.values());
   }
 
   function renderTiles(t, notLive) {
     const box = $("tiles");
-    const vitals = AL.displayVitals(t.vitals);
+    const vitals = AL.displayVitals(mergedVitals(t));
     const keys = new Set(vitals.map((v) => v.key));
     for (const [k, el] of tiles) {
       if (!keys.has(k)) {
@@ -323,10 +348,11 @@
     });
   }
 
-  window.ambulinkLive = {
+  window.ambulinkLive = Object.assign(window.ambulinkLive || {}, {
     current: () => current,
     streamOk: () => streamOk,
-  };
+    refresh: render, // the WebRTC session's changes (ECG live or not, catching up, vitals)
+  });
 
   document.addEventListener("DOMContentLoaded", start);
 })();
