@@ -292,6 +292,7 @@
     // tiles
     renderMonitor(s.monitor);
     renderEdLink(s.edLink);
+    renderLive(s.live);
     renderDelivery(s);
     renderEhr(s.ehr);
     renderJournal(s.journal);
@@ -378,6 +379,21 @@
       default:
         return setTile('edlink', 'warn', String(l.state || 'UNKNOWN'), l.detail);
     }
+  }
+
+  // The live WebRTC session (video and live ECG to the ED's viewers).
+  function renderLive(l) {
+    if (!l) return setTile('live', 'stale', 'UNKNOWN', 'not reported');
+    if (l.state === 'off') return setTile('live', 'idle', 'OFF', l.reason || '');
+    const viewers = Array.isArray(l.viewers) ? l.viewers : [];
+    const up = viewers.filter((v) => v.connection === 'connected').length;
+    if (l.state !== 'connected') {
+      return setTile('live', 'bad', 'RECONNECTING', l.lastError || 'no signaling connection to the ED console');
+    }
+    if (viewers.length === 0) return setTile('live', 'idle', 'NO VIEWERS', 'connected to the ED console; nobody is watching');
+    const detail = `${up} of ${viewers.length} viewer${viewers.length === 1 ? '' : 's'} connected`;
+    if (up === viewers.length) return setTile('live', 'ok', 'LIVE', detail);
+    return setTile('live', 'warn', up > 0 ? 'PARTLY LIVE' : 'RECONNECTING', detail);
   }
 
   function renderDelivery(s) {

@@ -62,7 +62,7 @@ public final class CoturnServer implements AutoCloseable {
   private final int minRelayPort;
   private final String sharedSecret;
   private final List<String> command;
-  private final Process process;
+  private volatile Process process;
   private volatile boolean closed;
 
   private CoturnServer(
@@ -353,6 +353,38 @@ public final class CoturnServer implements AutoCloseable {
           // best effort
         }
       }
+    }
+  }
+
+  /**
+   * Stops the server's process (a relay outage: every allocation is gone), keeping its folder,
+   * ports and secret for {@link #startAgain()}.
+   */
+  public synchronized void stopRelay() {
+    stopProcess();
+  }
+
+  /** Starts the server again after {@link #stopRelay()}, on the same ports with the same secret. */
+  public synchronized void startAgain() {
+    if (closed) {
+      throw new IllegalStateException("closed");
+    }
+    if (process.isAlive()) {
+      return;
+    }
+    try {
+      process =
+          new ProcessBuilder(command)
+              .directory(dir.toFile())
+              .redirectErrorStream(true)
+              .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
+              .start();
+      awaitListening();
+    } catch (IOException e) {
+      throw new UncheckedIOException("could not start coturn again", e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while starting coturn again", e);
     }
   }
 

@@ -44,7 +44,7 @@ import tools.jackson.databind.node.ObjectNode;
  *
  * <p>Not thread-safe: one sync thread uses it, with one {@link StreamContext} per stream.
  */
-final class ConsoleEvents {
+public final class ConsoleEvents {
   private static final Logger log = LoggerFactory.getLogger(ConsoleEvents.class);
   static final int MAX_UNIT = 200;
   static final int MAX_CHIEF_COMPLAINT = 500;
@@ -72,7 +72,7 @@ final class ConsoleEvents {
   private final JsonMapper json;
   private final Function<String, Optional<Destination>> destinations;
 
-  ConsoleEvents(JsonMapper json, Function<String, Optional<Destination>> destinations) {
+  public ConsoleEvents(JsonMapper json, Function<String, Optional<Destination>> destinations) {
     this.json = json;
     this.destinations = destinations;
   }
@@ -144,6 +144,34 @@ final class ConsoleEvents {
         out.add(event(id, stream, "position", p.at(), position(p, eta)));
       }
       // waveforms, dropped items, the EHR outbox: not for the console
+    }
+    return out;
+  }
+
+  /**
+   * The live view's messages for one monitor message's entries (docs/webrtc.md, the {@code events}
+   * data channel): one {@code vitals} message with its numerics, one {@code alarm} per alarm, in
+   * the same shapes as the console events.
+   */
+  public List<ObjectNode> live(List<JournalEntry> entries) {
+    List<ObjectNode> out = new ArrayList<>();
+    ArrayNode items = null;
+    for (JournalEntry entry : entries) {
+      if (entry instanceof JournalEntry.Observation o && sendable(o.value())) {
+        if (items == null) {
+          ObjectNode v = json.createObjectNode();
+          v.put("type", "vitals");
+          v.put("at", o.value().observedAt().toString());
+          items = v.putArray("items");
+          out.add(v);
+        }
+        items.add(vital(o.value()));
+      } else if (entry instanceof JournalEntry.Alarm a) {
+        ObjectNode al = alarm(a.value());
+        al.put("type", "alarm");
+        al.put("at", a.value().time().toString());
+        out.add(al);
+      }
     }
     return out;
   }

@@ -770,6 +770,11 @@ public final class Journal implements AutoCloseable {
         new Object[] {stream, Long.MIN_VALUE}, true, new Object[] {stream, Long.MAX_VALUE}, true);
   }
 
+  /** Whether a message with this de-duplication key is in the journal already. */
+  public boolean holds(String dedupeKey) {
+    return dedupe.containsKey(dedupeKey);
+  }
+
   /** Clear-text bookkeeping values whose keys start with {@code prefix}, as last committed. */
   public Map<String, String> meta(String prefix) {
     Map<String, String> out = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import java.time.Clock;
 import java.util.List;
 import javax.crypto.SecretKey;
 import org.ambulink.appliance.intake.RecentIntake;
+import org.ambulink.appliance.live.LiveService;
 import org.ambulink.appliance.transport.TransportLifecycle;
 import org.ambulink.appliance.transport.TransportProperties;
 import org.ambulink.drivers.intake.MonitorIntake;
@@ -101,8 +102,8 @@ class JournalConfiguration {
   @Bean
   @Primary
   MonitorIntake.Sink monitorSink(
-      Journal journal, TransportLifecycle lifecycle, RecentIntake recent) {
-    return new JournalSink(journal, lifecycle::recordingStream, recent);
+      Journal journal, TransportLifecycle lifecycle, RecentIntake recent, LiveService live) {
+    return new JournalSink(journal, lifecycle::recordingStream, recent, live);
   }
 
   @Bean

@@ -22,11 +22,44 @@ public final class JournalSink implements MonitorIntake.Sink {
   private final Journal journal;
   private final Supplier<String> stream;
   private final MonitorIntake.Sink afterCommit;
+  private final Tap tap;
+
+  /**
+   * Sees each message as it goes to the journal, in append order, before the commit: the live
+   * stream to the ED (which must not wait for the commit's fsync) numbers its frames here.
+   */
+  public interface Tap {
+    /**
+     * Called in journal append order (under the sink's lock): be quick. Returns what {@link
+     * #journaled} gets back, or null.
+     */
+    Object appending(String stream, List<JournalEntry> entries, String dedupeKey);
+
+    /** The append finished: {@code appended} or {@code failure} is set. */
+    void journaled(Object token, Journal.Appended appended, Throwable failure);
+
+    Tap NONE =
+        new Tap() {
+          @Override
+          public Object appending(String stream, List<JournalEntry> entries, String dedupeKey) {
+            return null;
+          }
+
+          @Override
+          public void journaled(Object token, Journal.Appended appended, Throwable failure) {}
+        };
+  }
 
   public JournalSink(Journal journal, Supplier<String> stream, MonitorIntake.Sink afterCommit) {
+    this(journal, stream, afterCommit, Tap.NONE);
+  }
+
+  public JournalSink(
+      Journal journal, Supplier<String> stream, MonitorIntake.Sink afterCommit, Tap tap) {
     this.journal = journal;
     this.stream = stream;
     this.afterCommit = afterCommit;
+    this.tap = tap;
   }
 
   @Override
@@ -35,13 +68,20 @@ public final class JournalSink implements MonitorIntake.Sink {
     if (entries.isEmpty()) {
       return afterCommit.accept(m, peer);
     }
-    return journal
-        .append(stream.get(), entries, dedupeKey(m))
-        .thenCompose(
-            appended ->
-                appended.duplicate()
-                    ? CompletableFuture.<Void>completedFuture(null)
-                    : afterCommit.accept(m, peer));
+    String key = dedupeKey(m);
+    CompletableFuture<Journal.Appended> append;
+    Object token;
+    synchronized (this) { // the tap numbers messages in the order the journal appends them
+      String s = stream.get();
+      token = tap.appending(s, entries, key);
+      append = journal.append(s, entries, key);
+    }
+    append.whenComplete((a, failure) -> tap.journaled(token, a, failure));
+    return append.thenCompose(
+        appended ->
+            appended.duplicate()
+                ? CompletableFuture.<Void>completedFuture(null)
+                : afterCommit.accept(m, peer));
   }
 
   /** The identity of a monitor message: the sending device and its MSH-10 control id. */

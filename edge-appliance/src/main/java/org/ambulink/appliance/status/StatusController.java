@@ -15,6 +15,7 @@ import org.ambulink.appliance.intake.MonitorHealthIndicator;
 import org.ambulink.appliance.journal.Journal;
 import org.ambulink.appliance.journal.JournalMaintenance;
 import org.ambulink.appliance.journal.JournalProperties;
+import org.ambulink.appliance.live.LiveService;
 import org.ambulink.appliance.transport.Transport;
 import org.ambulink.appliance.transport.TransportLifecycle;
 import org.ambulink.appliance.transport.TransportViews;
@@ -44,6 +45,7 @@ class StatusController {
   private final PositionStatus positions;
   private final EhrDeliveryWorker ehr;
   private final ConsoleSync console;
+  private final LiveService live;
   private final Clock clock = Clock.systemUTC();
 
   StatusController(
@@ -55,7 +57,8 @@ class StatusController {
       JournalMaintenance maintenance,
       PositionStatus positions,
       EhrDeliveryWorker ehr,
-      ConsoleSync console) {
+      ConsoleSync console,
+      LiveService live) {
     this.lifecycle = lifecycle;
     this.views = views;
     this.monitor = monitor;
@@ -65,6 +68,7 @@ class StatusController {
     this.positions = positions;
     this.ehr = ehr;
     this.console = console;
+    this.live = live;
   }
 
   /** The monitor tile. */
@@ -109,6 +113,7 @@ class StatusController {
       PositionStatus.Gps gps,
       JournalStatus journal,
       ConsoleStatus console,
+      Map<String, Object> live,
       List<String> warnings) {}
 
   @GetMapping("/api/status")
@@ -185,6 +190,7 @@ class StatusController {
             cs.backlog(),
             cs.lastError(),
             cs.nextAttemptAt()),
+        live.status(),
         warnings);
   }
 
