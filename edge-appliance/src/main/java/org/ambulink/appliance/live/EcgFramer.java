@@ -17,11 +17,12 @@ import org.ambulink.drivers.model.WaveformSegment;
  * frame numbers are a function of the journal alone (docs/webrtc.md, "What goes over the data
  * channels"), so the live path and the backfill path agree on them.
  *
- * <p>The message's waveform entries, in journal order, are grouped while they share start time,
- * rate, scale and sample count (a repeated lead or a 17th lead starts a new group); a group that
- * would exceed {@link EcgFrameCodec#MAX_FRAME_BYTES} is split by time into equal runs of samples.
- * Groups the frame format cannot carry (not mV, an offset, a fractional rate, a start time that is
- * not a whole microsecond) are not ECG and are left out.
+ * <p>Waves that are not mV or have an offset are not ECG and are left out first. The message's
+ * other waveform entries, in journal order, are grouped while they share start time, rate, scale
+ * and sample count (a repeated lead or a 17th lead starts a new group); a group that would exceed
+ * {@link EcgFrameCodec#MAX_FRAME_BYTES} is split by time into equal runs of samples (each run's
+ * time rounded to the microsecond). Groups the frame format cannot carry (a fractional rate, a
+ * start time that is not a whole microsecond, a scale that is not whole nanovolts) are left out.
  */
 public final class EcgFramer {
   private EcgFramer() {}
@@ -55,6 +56,11 @@ public final class EcgFramer {
         continue;
       }
       WaveformSegment s = w.value();
+      if (!carriable(s)) {
+        // not ECG (pleth in %, a wave with an offset): left out before grouping, so that it cannot
+        // share a group with the ECG leads and make the whole group unframeable
+        continue;
+      }
       boolean fits =
           !current.isEmpty()
               && sameShape(current.get(0), s)
@@ -72,6 +78,11 @@ public final class EcgFramer {
       groups.add(current);
     }
     return groups;
+  }
+
+  /** Whether the frame format carries this wave's unit and offset (mV, none). */
+  private static boolean carriable(WaveformSegment s) {
+    return s.unit().sameCode(WaveformSegment.MILLIVOLT) && s.offset().signum() == 0;
   }
 
   private static boolean sameShape(WaveformSegment a, WaveformSegment b) {
@@ -105,9 +116,12 @@ public final class EcgFramer {
   }
 
   private static WaveformSegment slice(WaveformSegment s, int from, int to) {
-    // sample i is at start + i / rate (deterministic; the encoder refuses a start that is not a
-    // whole microsecond, which only a rate that does not divide 10^6 can give)
-    Instant start = s.startTime().plusNanos(Math.round(from * 1e9 / s.sampleRateHz()));
+    // sample i is at start + i / rate, rounded to the microsecond (deterministic): at a rate that
+    // does not divide 10^6 (360 Hz, say) the exact time need not be a whole microsecond, which
+    // the encoder refuses, and the rest of the group would be lost; the frame's time is off by
+    // under 0.5 µs, far below a sample period, and its samples are the journal's
+    long micros = Math.round(from * 1e6 / s.sampleRateHz());
+    Instant start = s.startTime().plusNanos(micros * 1000);
     return new WaveformSegment(
         s.lead(),
         s.containmentPath(),

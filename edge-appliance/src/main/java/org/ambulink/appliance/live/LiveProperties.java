@@ -16,7 +16,9 @@ import org.springframework.validation.annotation.Validated;
  * @param enabled false: no live session even with a console configured
  * @param window how much recent ECG a viewer gets at once when it starts watching
  * @param iceRestartAfter how long ICE may stay {@code disconnected} before the appliance restarts
- *     it (a {@code failed} connection is restarted at once); restarts repeat this often
+ *     it (a {@code failed} connection is restarted at once)
+ * @param iceRestartEvery while the connection stays down, restarts repeat this often (each one
+ *     gathers candidates afresh, so the first after the path is back connects)
  * @param newSessionAfter how long restarts may fail before the appliance starts a new peer
  *     connection for the viewer
  * @param video the dash camera
@@ -28,6 +30,7 @@ public record LiveProperties(
     @DefaultValue("true") boolean enabled,
     @DefaultValue("10s") Duration window,
     @DefaultValue("2s") Duration iceRestartAfter,
+    @DefaultValue("1s") Duration iceRestartEvery,
     @DefaultValue("60s") Duration newSessionAfter,
     @Valid @DefaultValue Video video,
     @Valid @DefaultValue Signaling signaling) {
@@ -35,6 +38,7 @@ public record LiveProperties(
   public LiveProperties {
     window = positive(window, "window", Duration.ofSeconds(10));
     iceRestartAfter = positive(iceRestartAfter, "ice-restart-after", Duration.ofSeconds(2));
+    iceRestartEvery = positive(iceRestartEvery, "ice-restart-every", Duration.ofSeconds(1));
     newSessionAfter = positive(newSessionAfter, "new-session-after", Duration.ofSeconds(60));
     video = video == null ? new Video("", 640, 360, 15, 800_000, 150_000) : video;
     signaling = signaling == null ? new Signaling(null, null, null, null, null) : signaling;
@@ -103,7 +107,7 @@ public record LiveProperties(
 
   /** The defaults. */
   public static LiveProperties defaults() {
-    return new LiveProperties(true, null, null, null, null, null);
+    return new LiveProperties(true, null, null, null, null, null, null);
   }
 
   private static Duration positive(Duration d, String key, Duration fallback) {

@@ -142,7 +142,7 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
     URI ws = URI.create(base.replaceFirst("^http", "ws") + "/api/appliance/signal");
     signaling = new SignalingClient(ws, token, props.signaling(), new Signals(), timer);
     signaling.start();
-    timer.scheduleWithFixedDelay(() -> live.execute(this::tick), 1, 1, TimeUnit.SECONDS);
+    timer.scheduleWithFixedDelay(() -> live.execute(this::tick), 500, 500, TimeUnit.MILLISECONDS);
   }
 
   // ------------------------------------------------------------------ numbering (sink's lock)
@@ -154,10 +154,10 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
     if (!running || Journal.STANDBY.equals(stream)) {
       return null;
     }
+    EcgIndex idx = indexOf(stream);
     if (journal.holds(dedupeKey) || !numbering.add(dedupeKey)) {
       return null; // a repeat of a message already journaled (or on its way): not a new frame
     }
-    EcgIndex idx = indexOf(stream);
     List<EcgFrame> frames = EcgFramer.frames(entries, idx.nextOrdinal(), false);
     int slot = frames.isEmpty() ? -1 : idx.add(frames.size(), frames.get(0).startMicros());
     List<ObjectNode> events = liveEvents.live(entries);
@@ -196,10 +196,28 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
   private synchronized EcgIndex indexOf(String stream) {
     EcgIndex idx = index;
     if (idx == null || !idx.stream().equals(stream)) {
+      awaitInFlight();
       idx = EcgIndex.build(journal, stream);
       index = idx;
     }
     return idx;
+  }
+
+  /**
+   * Before numbering from the journal alone, lets the appends already numbered finish (a few
+   * milliseconds; at most 5 s): an append still on its way when the index is built would be in the
+   * journal but not in the index.
+   */
+  private void awaitInFlight() {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (!numbering.isEmpty() && System.nanoTime() < deadline) {
+      try {
+        Thread.sleep(2);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
   }
 
   private static long micros(Instant t) {
@@ -314,10 +332,9 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
     }
     boolean failed = p.rtc.iceConnectionState() == RTCIceConnectionState.FAILED;
     boolean down = p.rtc.iceConnectionState() == RTCIceConnectionState.DISCONNECTED;
-    long interval = props.iceRestartAfter().toNanos();
     if (p.everConnected
-        && (failed || (down && trouble >= interval))
-        && now - p.lastRestartNanos >= interval) {
+        && (failed || (down && trouble >= props.iceRestartAfter().toNanos()))
+        && now - p.lastRestartNanos >= props.iceRestartEvery().toNanos()) {
       p.lastRestartNanos = now;
       p.restarts++;
       log.info("live: viewer {}: ICE {}, restarting ICE", p.viewerId, p.rtc.iceConnectionState());
@@ -409,7 +426,11 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
         }
       }
       case "restart" -> {
-        if (p != null) {
+        if (p != null && p.everConnected) {
+          p.lastRestartNanos = System.nanoTime();
+          p.restarts++;
+          offer(p, true); // the viewer saw its connection fail: an ICE restart, now
+        } else if (p != null) {
           newSession(viewer, p.transportId);
         }
       }
