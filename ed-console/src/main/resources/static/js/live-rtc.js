@@ -991,7 +991,7 @@
     if (firstU === null || nextU === null || nextU <= firstU) {
       return 0;
     }
-    let have = contigU - firstU + 1;
+    let have = Math.min(contigU, nextU - 1) - firstU + 1;
     for (const u of heldAbove) {
       if (u < nextU) {
         have++;

@@ -15,6 +15,9 @@ final class LivePeer {
   final RtcPeer rtc;
   final long createdNanos = System.nanoTime();
 
+  /** When the TURN credentials this peer connection was built with expire. */
+  final java.time.Instant credentialsExpireAt;
+
   /** When trouble began (disconnected, failed, or not yet connected); 0 while connected. */
   long troubleSinceNanos;
 
@@ -25,7 +28,13 @@ final class LivePeer {
   double videoFps;
   int quietTicks;
 
-  LivePeer(String viewerId, String transportId, String session, RtcPeer rtc) {
+  LivePeer(
+      String viewerId,
+      String transportId,
+      String session,
+      RtcPeer rtc,
+      java.time.Instant credentialsExpireAt) {
+    this.credentialsExpireAt = credentialsExpireAt;
     this.viewerId = viewerId;
     this.transportId = transportId;
     this.session = session;

@@ -325,8 +325,12 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
       p.troubleSinceNanos = now;
     }
     long trouble = now - p.troubleSinceNanos;
-    if (trouble >= props.newSessionAfter().toNanos()) {
-      log.info("live: viewer {} not connected for {} s: new session", p.viewerId, trouble / 1e9);
+    if (trouble >= props.newSessionAfter().toNanos()
+        || (p.everConnected && !clock.instant().isBefore(p.credentialsExpireAt))) {
+      log.info(
+          "live: viewer {} not connected for {} s (or its TURN credentials expired): new session",
+          p.viewerId,
+          trouble / 1e9);
       newSession(p.viewerId, p.transportId);
       return;
     }
@@ -495,7 +499,7 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
               cand.put("sdpMLineIndex", c.sdpMLineIndex());
               sendSignal(m);
             });
-    LivePeer p = new LivePeer(viewer, transportId, session, rtc);
+    LivePeer p = new LivePeer(viewer, transportId, session, rtc, ice.expiresAt());
     peers.put(viewer, p);
     try {
       if (video == null) {
