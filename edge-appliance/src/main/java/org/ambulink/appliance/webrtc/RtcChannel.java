@@ -6,6 +6,7 @@ import dev.onvoid.webrtc.RTCDataChannelObserver;
 import dev.onvoid.webrtc.RTCDataChannelState;
 import java.nio.ByteBuffer;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,7 +28,9 @@ public final class RtcChannel {
   private final CompletableFuture<Void> closedFuture = new CompletableFuture<>();
   private volatile Consumer<byte[]> handler = bytes -> {};
   private volatile Consumer<String> textHandler = text -> {};
-  private boolean disposed;
+  private volatile boolean disposed;
+  private final java.util.concurrent.atomic.AtomicInteger inNative =
+      new java.util.concurrent.atomic.AtomicInteger();
 
   RtcChannel(String label, RTCDataChannel channel) {
     this.label = label;
@@ -73,13 +76,27 @@ public final class RtcChannel {
     return closedFuture;
   }
 
-  public synchronized boolean isOpen() {
-    return !disposed && channel.getState() == RTCDataChannelState.OPEN;
+  public boolean isOpen() {
+    if (!enter()) {
+      return false;
+    }
+    try {
+      return channel.getState() == RTCDataChannelState.OPEN;
+    } finally {
+      exit();
+    }
   }
 
   /** Bytes queued for sending and not yet handed to the transport. */
-  public synchronized long bufferedAmount() {
-    return disposed ? 0 : channel.getBufferedAmount();
+  public long bufferedAmount() {
+    if (!enter()) {
+      return 0;
+    }
+    try {
+      return channel.getBufferedAmount();
+    } finally {
+      exit();
+    }
   }
 
   /**
@@ -96,26 +113,42 @@ public final class RtcChannel {
   }
 
   private void send(byte[] message, boolean binary) {
-    synchronized (this) {
-      if (disposed) {
-        throw new IllegalStateException("data channel " + label + " is closed");
-      }
+    if (!enter()) {
+      throw new IllegalStateException("data channel " + label + " is closed");
     }
     try {
       channel.send(new RTCDataChannelBuffer(ByteBuffer.wrap(message), binary));
     } catch (Exception e) {
       throw new IllegalStateException("could not send on data channel " + label, e);
+    } finally {
+      exit();
     }
   }
 
-  private void stateChanged() {
-    RTCDataChannelState state;
-    synchronized (this) {
-      if (disposed) {
-        return;
-      }
-      state = channel.getState();
+  /*
+   * No lock is held around native calls: libwebrtc runs them on its signaling thread, which is
+   * also the thread that delivers our callbacks, so a callback waiting for a lock held by a caller
+   * waiting for that thread would deadlock. Instead, callers count themselves in (enter/exit) and
+   * dispose() frees the native channel only once the count is back to zero.
+   */
+  private boolean enter() {
+    inNative.incrementAndGet();
+    if (disposed) {
+      inNative.decrementAndGet();
+      return false;
     }
+    return true;
+  }
+
+  private void exit() {
+    inNative.decrementAndGet();
+  }
+
+  private void stateChanged() {
+    if (disposed) {
+      return; // dispose() waits for a callback in flight before freeing the channel
+    }
+    RTCDataChannelState state = channel.getState();
     if (state == RTCDataChannelState.OPEN) {
       opened.complete(null);
     } else if (state == RTCDataChannelState.CLOSED) {
@@ -142,12 +175,18 @@ public final class RtcChannel {
   }
 
   /** Teardown in the order that does not abort the JVM: unregister, close, dispose. */
-  synchronized void dispose() {
-    if (disposed) {
-      return;
+  void dispose() {
+    synchronized (this) {
+      if (disposed) {
+        return;
+      }
+      disposed = true; // from now on no call of ours reaches the native channel
     }
-    disposed = true;
-    channel.unregisterObserver();
+    channel.unregisterObserver(); // waits for a callback in flight; none comes after it
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+    while (inNative.get() > 0 && System.nanoTime() < deadline) {
+      Thread.onSpinWait(); // a send or a state read that began before disposed was set
+    }
     channel.close();
     channel.dispose();
     opened.completeExceptionally(new IllegalStateException("data channel " + label + " closed"));
