@@ -1,5 +1,6 @@
 package org.ambulink.appliance.live;
 
+import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.WebSocket;
@@ -48,9 +49,9 @@ final class SignalingClient implements AutoCloseable {
   private WebSocket socket; // guarded by this
   private CompletableFuture<?> sending = CompletableFuture.completedFuture(null); // guarded by this
   private int generation; // guarded by this
-  private Duration backoff;
+  private volatile Duration backoff;
   private long lastPongNanos;
-  private ScheduledFuture<?> pinger;
+  private volatile ScheduledFuture<?> pinger;
   private volatile State state = State.CONNECTING;
   private volatile String lastError = "";
   private volatile boolean closed;
@@ -156,7 +157,7 @@ final class SignalingClient implements AutoCloseable {
     }
     if (System.nanoTime() - pong > settings.pongTimeout().toNanos()) {
       ws.abort();
-      lost(gen, "no answer to pings for " + settings.pongTimeout().toSeconds() + " s");
+      lost(gen, "no answer to pings for " + seconds(settings.pongTimeout()));
       return;
     }
     ws.sendPing(ByteBuffer.allocate(0));
@@ -207,12 +208,23 @@ final class SignalingClient implements AutoCloseable {
     }
   }
 
+  /** "10 s", or "0.6 s" for a timeout below a second (not "0 s"). */
+  private static String seconds(Duration d) {
+    return BigDecimal.valueOf(d.toMillis(), 3).stripTrailingZeros().toPlainString() + " s";
+  }
+
+  /** The first message in the cause chain, else the first cause's type (not a wrapper's). */
   private static String rootMessage(Throwable t) {
-    Throwable c = t;
-    while (c.getCause() != null && c.getCause() != c) {
-      c = c.getCause();
+    Throwable named = null;
+    for (Throwable c = t; c != null; c = c.getCause() == c ? null : c.getCause()) {
+      if (c.getMessage() != null && !(c instanceof java.util.concurrent.CompletionException)) {
+        return c.getMessage();
+      }
+      if (named == null && !(c instanceof java.util.concurrent.CompletionException)) {
+        named = c;
+      }
     }
-    return c.getMessage() == null ? c.getClass().getSimpleName() : c.getMessage();
+    return (named == null ? t : named).getClass().getSimpleName();
   }
 
   private final class Handler implements WebSocket.Listener {
