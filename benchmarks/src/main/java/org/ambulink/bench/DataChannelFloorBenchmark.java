@@ -155,38 +155,11 @@ public final class DataChannelFloorBenchmark {
     RtcEngine engine = new RtcEngine();
     try (CoturnServer turn = CoturnServer.start(CoturnServer.randomSecret())) {
       System.err.println("bench: " + turn);
-      RtcPeer[] peers = new RtcPeer[2];
-      ConcurrentLinkedQueue<IceCandidate> local = new ConcurrentLinkedQueue<>();
-      peers[0] =
-          new RtcPeer(
-              engine,
-              iceServers(turn, "appliance:bench"),
-              true,
-              c -> {
-                local.add(c);
-                peers[1].addRemoteCandidate(c);
-              });
-      peers[1] =
-          new RtcPeer(
-              engine,
-              iceServers(turn, "viewer:bench"),
-              true,
-              c -> {
-                local.add(c);
-                peers[0].addRemoteCandidate(c);
-              });
-      try (RtcPeer a = peers[0];
-          RtcPeer b = peers[1]) {
-        long t0 = System.nanoTime();
-        SessionDescription offer = a.createOffer().get(10, TimeUnit.SECONDS);
-        a.acceptAnswer(b.acceptOffer(offer).get(10, TimeUnit.SECONDS)).get(10, TimeUnit.SECONDS);
-        a.connected().get(20, TimeUnit.SECONDS);
-        b.connected().get(20, TimeUnit.SECONDS);
-        for (RtcChannel c : List.of(a.ecg(), a.events(), b.ecg(), b.events())) {
-          c.opened().get(10, TimeUnit.SECONDS);
-        }
-        connectMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
-        local.forEach(c -> candidateTypes.add(c.type()));
+      Pair pair = Pair.connect(engine, turn, "bench");
+      try (RtcPeer a = pair.a();
+          RtcPeer b = pair.b()) {
+        connectMillis = pair.connectMillis();
+        candidateTypes.addAll(pair.candidateTypes());
         System.err.printf(
             "bench: connected through the relay in %d ms (candidates: %s)%n",
             connectMillis, String.join(",", candidateTypes));
@@ -230,12 +203,58 @@ public final class DataChannelFloorBenchmark {
     Runtime.getRuntime().halt(0);
   }
 
-  private static List<IceServer> iceServers(CoturnServer turn, String user) {
+  /** Two peers in this JVM connected relay-only through {@code turn}, all channels open. */
+  record Pair(RtcPeer a, RtcPeer b, long connectMillis, List<String> candidateTypes) {
+    static Pair connect(RtcEngine engine, CoturnServer turn, String name) throws Exception {
+      RtcPeer[] peers = new RtcPeer[2];
+      ConcurrentLinkedQueue<IceCandidate> local = new ConcurrentLinkedQueue<>();
+      peers[0] =
+          new RtcPeer(
+              engine,
+              iceServers(turn, "appliance:" + name),
+              true,
+              c -> {
+                local.add(c);
+                peers[1].addRemoteCandidate(c);
+              });
+      peers[1] =
+          new RtcPeer(
+              engine,
+              iceServers(turn, "viewer:" + name),
+              true,
+              c -> {
+                local.add(c);
+                peers[0].addRemoteCandidate(c);
+              });
+      try {
+        RtcPeer a = peers[0];
+        RtcPeer b = peers[1];
+        long t0 = System.nanoTime();
+        SessionDescription offer = a.createOffer().get(10, TimeUnit.SECONDS);
+        a.acceptAnswer(b.acceptOffer(offer).get(10, TimeUnit.SECONDS)).get(10, TimeUnit.SECONDS);
+        a.connected().get(20, TimeUnit.SECONDS);
+        b.connected().get(20, TimeUnit.SECONDS);
+        for (RtcChannel c : List.of(a.ecg(), a.events(), b.ecg(), b.events())) {
+          c.opened().get(10, TimeUnit.SECONDS);
+        }
+        long millis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - t0);
+        List<String> types = new ArrayList<>();
+        local.forEach(c -> types.add(c.type()));
+        return new Pair(a, b, millis, types);
+      } catch (Exception | Error e) {
+        peers[0].close();
+        peers[1].close();
+        throw e;
+      }
+    }
+  }
+
+  static List<IceServer> iceServers(CoturnServer turn, String user) {
     CoturnServer.Credential c = turn.credential(user, Duration.ofHours(1));
     return List.of(new IceServer(List.of(turn.url()), c.username(), c.password()));
   }
 
-  private static void echo(RtcChannel channel) {
+  static void echo(RtcChannel channel) {
     channel.onMessage(
         m -> {
           try {
@@ -246,7 +265,7 @@ public final class DataChannelFloorBenchmark {
         });
   }
 
-  private static void receive(RtcChannel channel) {
+  static void receive(RtcChannel channel) {
     channel.onMessage(
         m -> {
           long now = System.nanoTime();
@@ -264,7 +283,7 @@ public final class DataChannelFloorBenchmark {
         });
   }
 
-  private static Result measure(
+  static Result measure(
       RtcChannel channel, int id, int messages, int size, int rate, long bufferLimit)
       throws InterruptedException {
     Measurement m = new Measurement(id, messages);
