@@ -16,6 +16,7 @@ import java.util.Locale;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.ambulink.testsupport.AppProcess;
 import org.ambulink.testsupport.TempDirs;
 
 /**
@@ -130,16 +131,7 @@ final class ConsoleProcess implements AutoCloseable {
 
   /** A {@code /proc/PID/status} field in KiB (VmRSS: resident now, VmHWM: peak), -1 if unknown. */
   long statusKiB(String field) {
-    try {
-      for (String line : Files.readAllLines(Path.of("/proc/" + process.pid() + "/status"))) {
-        if (line.startsWith(field + ":")) {
-          return Long.parseLong(line.substring(field.length() + 1).replace("kB", "").trim());
-        }
-      }
-    } catch (IOException | RuntimeException e) {
-      // not Linux
-    }
-    return -1;
+    return AppProcess.statusKiB(process.pid(), field);
   }
 
   /** Bytes of the GC log so far: a mark for {@link #gcSince}. */

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.ambulink.appliance.webrtc.RtcEngine;
+import org.ambulink.testsupport.AppProcess;
 import tools.jackson.databind.JsonNode;
 
 /**
@@ -317,8 +318,8 @@ public final class LiveSessionBenchmark {
           outages.add(outage(sys, i, options.outage()));
         }
         warnings = new ArrayList<>();
-        for (LiveApp app : List.of(sys.appliance, sys.console)) {
-          app.warnings().forEach(w -> warnings.add(app.name + ": " + w));
+        for (AppProcess app : List.of(sys.appliance, sys.console)) {
+          app.warnings().forEach(w -> warnings.add(app.name() + ": " + w));
         }
       } catch (Throwable e) {
         System.err.println(sys.logs());

@@ -5,7 +5,6 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
@@ -16,12 +15,10 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.BooleanSupplier;
-import org.ambulink.drivers.hl7.Hl7Acks;
-import org.ambulink.drivers.hl7.Hl7Encoder;
+import org.ambulink.drivers.sim.MllpMonitor;
 import org.ambulink.drivers.sim.MonitorSimulator;
-import org.ambulink.drivers.sim.SimulatorRunner;
-import org.ambulink.drivers.transport.tcp.MllpTcpClient;
 import org.ambulink.drivers.wfdb.WfdbReader;
+import org.ambulink.testsupport.AppProcess;
 import org.ambulink.testsupport.CoturnServer;
 import org.ambulink.testsupport.HeadlessChromium;
 import org.ambulink.testsupport.TempDirs;
@@ -58,12 +55,11 @@ final class LiveSystem implements AutoCloseable {
   private final List<String> simulatorLines = new CopyOnWriteArrayList<>();
 
   CoturnServer coturn;
-  LiveApp console;
-  LiveApp appliance;
+  AppProcess console;
+  AppProcess appliance;
   HeadlessChromium chromium;
   private ChromeDriver driver;
-  private SimulatorRunner simulator;
-  private Thread simulatorThread;
+  private MllpMonitor simulator;
   private int consolePort;
   private int applianceHttpPort;
   private int mllpPort;
@@ -78,16 +74,16 @@ final class LiveSystem implements AutoCloseable {
   /** Starts the console, the appliance, Chromium and the monitor; opens the live view. */
   void startApps(Path root, String buildOut, List<String> javaOptions, Video video)
       throws Exception {
-    Path applianceJar = LiveApp.execJar(root, buildOut, "edge-appliance");
-    Path consoleJar = LiveApp.execJar(root, buildOut, "ed-console");
-    consolePort = LiveApp.freePort();
-    applianceHttpPort = LiveApp.freePort();
-    mllpPort = LiveApp.freePort();
+    Path applianceJar = AppProcess.execJar(root, buildOut, "edge-appliance");
+    Path consoleJar = AppProcess.execJar(root, buildOut, "ed-console");
+    consolePort = AppProcess.freePort();
+    applianceHttpPort = AppProcess.freePort();
+    mllpPort = AppProcess.freePort();
     String deviceToken = secret(32);
     String password = secret(16);
     Path consoleWork = dir.resolve("console");
     console =
-        LiveApp.start(
+        AppProcess.start(
             "console",
             consoleJar,
             consoleWork,
@@ -110,7 +106,7 @@ final class LiveSystem implements AutoCloseable {
                 "--ambulink.console.ice.relay-only=true"));
     System.err.println("bench: console starting (pid " + console.pid() + ")");
     appliance =
-        LiveApp.start(
+        AppProcess.start(
             "appliance",
             applianceJar,
             dir.resolve("appliance"),
@@ -304,31 +300,14 @@ final class LiveSystem implements AutoCloseable {
             .deviceId(MONITOR)
             .start(Instant.now())
             .build();
-    Hl7Encoder encoder = new Hl7Encoder();
     simulator =
-        SimulatorRunner.builder(
-                sim,
-                () -> MllpTcpClient.connect("127.0.0.1", mllpPort, Duration.ofSeconds(2)),
-                m -> encoder.encodeObservationReport(m).getBytes(StandardCharsets.UTF_8),
-                Hl7Acks::parse)
-            .speed(1)
-            .reconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
-            .console(simulatorLines::add)
-            .build();
-    simulatorThread =
-        new Thread(
-            () -> {
-              try {
-                simulator.run();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } catch (RuntimeException e) {
-                simulatorLines.add("sim: failed: " + e);
-              }
-            },
-            "monitor-simulator");
-    simulatorThread.setDaemon(true);
-    simulatorThread.start();
+        MllpMonitor.start(
+            sim,
+            "127.0.0.1",
+            mllpPort,
+            Duration.ofMillis(200),
+            Duration.ofSeconds(1),
+            simulatorLines::add);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -362,9 +341,9 @@ final class LiveSystem implements AutoCloseable {
   /** The apps' logs, coturn's and the simulator's lines, for a failure. */
   String logs() {
     StringBuilder b = new StringBuilder();
-    for (LiveApp app : new LiveApp[] {appliance, console}) {
+    for (AppProcess app : new AppProcess[] {appliance, console}) {
       if (app != null) {
-        b.append("=============== ").append(app.name).append(" log (end) ===============\n");
+        b.append("=============== ").append(app.name()).append(" log (end) ===============\n");
         b.append(app.tail(150)).append('\n');
       }
     }
@@ -382,12 +361,12 @@ final class LiveSystem implements AutoCloseable {
   public void close() {
     List<Throwable> failures = new ArrayList<>();
     if (simulator != null) {
-      simulator.stop();
-      simulatorThread.interrupt();
       try {
-        simulatorThread.join(10_000);
+        simulator.close();
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      } catch (IllegalStateException e) {
+        failures.add(e);
       }
       simulator = null;
     }

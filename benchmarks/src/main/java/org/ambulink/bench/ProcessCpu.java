@@ -5,6 +5,7 @@ import java.lang.management.GarbageCollectorMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.ambulink.testsupport.AppProcess;
 
 /** CPU and GC time counters, read before and after a measurement. */
 final class ProcessCpu {
@@ -59,15 +60,6 @@ final class ProcessCpu {
 
   /** User + system CPU time of another process, from {@code /proc/PID/stat}; 0 if unreadable. */
   static long ofPid(long pid) {
-    try {
-      String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
-      // The command name (field 2) is in parentheses and may contain spaces: split after it.
-      String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-      // fields[0] is field 3 (state); utime and stime are fields 14 and 15.
-      long ticks = Long.parseLong(fields[11]) + Long.parseLong(fields[12]);
-      return ticks * NANOS_PER_TICK;
-    } catch (IOException | RuntimeException e) {
-      return 0;
-    }
+    return AppProcess.cpuNanos(pid);
   }
 }

@@ -5,10 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.math.BigDecimal;
 import java.math.RoundingMode;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
@@ -29,11 +25,10 @@ import org.ambulink.drivers.model.AlarmPriority;
 import org.ambulink.drivers.model.DeviceIdentity;
 import org.ambulink.drivers.model.MdcCode;
 import org.ambulink.drivers.model.MonitorMessage;
+import org.ambulink.drivers.sim.MllpMonitor;
 import org.ambulink.drivers.sim.MonitorCodes;
-import org.ambulink.drivers.sim.MonitorSimulator;
-import org.ambulink.drivers.sim.SimulatorRunner;
 import org.ambulink.drivers.transport.tcp.MllpTcpClient;
-import org.ambulink.drivers.wfdb.WfdbReader;
+import org.ambulink.testsupport.AppProcess;
 import org.ambulink.testsupport.HeadlessChromium;
 import org.ambulink.testsupport.TempDirs;
 import org.junit.jupiter.api.AfterEach;
@@ -44,8 +39,6 @@ import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.ObjectMapper;
-import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The ED console issue's acceptance, with every part real: the simulated patient monitor replays a
@@ -70,14 +63,11 @@ class AmbulanceToEdTest {
   /** How long the pages may take to show what the appliance journaled. */
   private static final Duration SHOWN = Duration.ofSeconds(10);
 
-  private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final SecureRandom RANDOM = new SecureRandom();
 
   private static Path applianceJar;
   private static Path consoleJar;
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Path dir = TempDirs.create("system-test");
   private final Path screenshots =
       HeadlessChromium.buildDirectory(AmbulanceToEdTest.class).resolve("screenshots");
@@ -90,8 +80,9 @@ class AmbulanceToEdTest {
   private final List<AppProcess> earlierAppliances = new ArrayList<>();
   private HeadlessChromium chromium;
   private ChromeDriver driver;
-  private SimulatorRunner simulator;
-  private Thread simulatorThread;
+  private ConsolePage page;
+  private ApplianceApi api;
+  private MllpMonitor simulator;
 
   private int consolePort;
   private int applianceHttpPort;
@@ -109,11 +100,10 @@ class AmbulanceToEdTest {
   void stopEverything() throws Exception {
     List<Throwable> failures = new ArrayList<>();
     if (simulator != null) {
-      simulator.stop();
-      simulatorThread.interrupt();
-      simulatorThread.join(10_000);
-      if (simulatorThread.isAlive()) {
-        failures.add(new AssertionError("the simulator thread did not stop"));
+      try {
+        simulator.close();
+      } catch (IllegalStateException e) {
+        failures.add(e);
       }
     }
     if (chromium != null) {
@@ -160,6 +150,7 @@ class AmbulanceToEdTest {
     consolePort = AppProcess.freePort();
     applianceHttpPort = AppProcess.freePort();
     mllpPort = AppProcess.freePort();
+    api = new ApplianceApi(applianceHttpPort);
     deviceToken = secret(32);
     password = secret(16);
 
@@ -168,8 +159,9 @@ class AmbulanceToEdTest {
     startAppliance();
     chromium = HeadlessChromium.start(1600, 1000);
     driver = chromium.driver();
+    page = new ConsolePage(consolePort, driver);
     console.awaitReady(
-        consoleUrl("/actuator/health"), body -> body.contains("\"UP\""), START_TIMEOUT);
+        page.url("/actuator/health"), body -> body.contains("\"UP\""), START_TIMEOUT);
     mark("console healthy");
     awaitApplianceReady();
     mark("appliance answering");
@@ -183,19 +175,21 @@ class AmbulanceToEdTest {
     await(
         "the appliance's console link to be UP",
         Duration.ofSeconds(30),
-        () -> "UP".equals(applianceStatus().path("console").path("link").asString()));
+        () -> "UP".equals(api.status().path("console").path("link").asString()));
     mark("appliance's console link UP");
 
     // ------------------------------------------------------------ the board
     login();
-    driver.get(consoleUrl("/").toString());
+    driver.get(page.url("/").toString());
     await(
-        "the board to load", SHOWN, () -> "open".equals(js("return document.body.dataset.stream")));
+        "the board to load",
+        SHOWN,
+        () -> "open".equals(page.js("return document.body.dataset.stream")));
     assertThat(text("[data-testid='board-count']")).isEqualTo("0 en route");
 
     long start = System.nanoTime();
     JsonNode transport =
-        applianceJson(
+        api.json(
             "POST",
             "/api/transports",
             """
@@ -306,7 +300,7 @@ class AmbulanceToEdTest {
         SHOWN,
         () -> "true".equals(attribute("[data-testid='tile-HR']", "data-stale")));
     chromium.snapshot(screenshots, "system-live-link-down");
-    driver.get(consoleUrl("/").toString());
+    driver.get(page.url("/").toString());
     await(
         "LINK DOWN on the board",
         SHOWN,
@@ -319,7 +313,7 @@ class AmbulanceToEdTest {
     startAppliance();
     awaitApplianceReady();
     mark("appliance restarted on the same journal in " + millisSince(restarted) + " ms");
-    JsonNode current = applianceJson("GET", "/api/transports/current", null, 200);
+    JsonNode current = api.json("GET", "/api/transports/current", null, 200);
     assertThat(current.path("id").asString()).as("transport resumed after restart").isEqualTo(id);
     await(
         "LIVE again on the board",
@@ -343,8 +337,7 @@ class AmbulanceToEdTest {
     // ------------------------------------------------------------ handover
     start = System.nanoTime();
     JsonNode handedOver =
-        applianceJson(
-            "POST", "/api/transports/current/handover", "{\"note\": \"to Dr. System\"}", 200);
+        api.json("POST", "/api/transports/current/handover", "{\"note\": \"to Dr. System\"}", 200);
     assertThat(handedOver.path("state").asString()).isEqualTo("HANDED_OVER");
     await(
         "handover in the live view",
@@ -352,7 +345,7 @@ class AmbulanceToEdTest {
         () -> text("#live [data-testid='handover-status']").startsWith("Handed over "));
     mark("live view handed over " + millisSince(start) + " ms after Handover");
     chromium.snapshot(screenshots, "system-live-handed-over");
-    driver.get(consoleUrl("/").toString());
+    driver.get(page.url("/").toString());
     await(
         "handover on the board",
         SHOWN,
@@ -413,45 +406,18 @@ class AmbulanceToEdTest {
 
   private void awaitApplianceReady() throws IOException, InterruptedException {
     // /actuator/health is DOWN until a monitor sends; the intake API answers once it runs.
-    appliance.awaitReady(applianceUrl("/api/intake"), body -> true, START_TIMEOUT);
+    appliance.awaitReady(api.url("/api/intake"), body -> true, START_TIMEOUT);
   }
 
   /** The simulated monitor in this JVM, replaying PTB s0010_re at 500 Hz in 250 ms messages. */
   private void startSimulator() throws IOException {
-    MonitorSimulator sim =
-        MonitorSimulator.builder(WfdbReader.read("ecg/s0010_re"))
-            .outputRate(500)
-            .chunk(Duration.ofMillis(250))
-            .deviceId(MONITOR)
-            .start(Instant.now())
-            .nibpInterval(Duration.ofSeconds(5)) // the cuff's default is 5 minutes
-            .build();
-    Hl7Encoder encoder = new Hl7Encoder();
     simulator =
-        SimulatorRunner.builder(
-                sim,
-                () -> MllpTcpClient.connect("127.0.0.1", mllpPort, Duration.ofSeconds(2)),
-                m -> encoder.encodeObservationReport(m).getBytes(StandardCharsets.UTF_8),
-                Hl7Acks::parse)
-            .speed(1)
-            // while the appliance restarts, try again often (a real monitor would too)
-            .reconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
-            .console(simulatorLines::add)
-            .build();
-    simulatorThread =
-        new Thread(
-            () -> {
-              try {
-                simulator.run();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } catch (RuntimeException e) {
-                simulatorLines.add("sim: failed: " + e);
-              }
-            },
-            "monitor-simulator");
-    simulatorThread.setDaemon(true);
-    simulatorThread.start();
+        LoopbackMonitor.start(
+            MONITOR,
+            mllpPort,
+            // the cuff's default is 5 minutes
+            sim -> sim.nibpInterval(Duration.ofSeconds(5)),
+            simulatorLines::add);
   }
 
   /** One ORU^R40 from the monitor: a high-priority heart-rate alarm. */
@@ -490,59 +456,15 @@ class AmbulanceToEdTest {
   }
 
   private void login() {
-    driver.get(consoleUrl("/login.html").toString());
-    await(
-        "the login form's CSRF field",
-        SHOWN,
-        () -> !String.valueOf(js("return document.getElementById('csrf').value")).isEmpty());
-    driver.findElement(By.cssSelector("[data-testid='username']")).sendKeys(PHYSICIAN);
-    driver.findElement(By.cssSelector("[data-testid='password']")).sendKeys(password);
-    driver.findElement(By.cssSelector("[data-testid='login-submit']")).click();
-    await("leaving the login page", SHOWN, () -> !driver.getCurrentUrl().contains("/login.html"));
+    page.login(PHYSICIAN, password, SHOWN, this::await);
     mark("logged in as " + PHYSICIAN);
   }
 
   // ------------------------------------------------------------------ the appliance's API
 
-  private URI applianceUrl(String path) {
-    return URI.create("http://127.0.0.1:" + applianceHttpPort + path);
-  }
-
-  private URI consoleUrl(String path) {
-    return URI.create("http://127.0.0.1:" + consolePort + path);
-  }
-
-  private JsonNode applianceJson(String method, String path, String body, int expectedStatus) {
-    try {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(applianceUrl(path))
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", "application/json");
-      b.method(
-          method,
-          body == null
-              ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(body));
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode())
-          .as("%s %s answered %s", method, path, r.body())
-          .isEqualTo(expectedStatus);
-      return JSON.readTree(r.body());
-    } catch (IOException e) {
-      throw new AssertionError(method + " " + path + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
-  }
-
-  private JsonNode applianceStatus() {
-    return applianceJson("GET", "/api/status", null, 200);
-  }
-
   /** The latest heart rate (MDC_ECG_HEART_RATE) the appliance has from the monitor, or null. */
   private BigDecimal applianceHeartRate() {
-    for (JsonNode v : applianceJson("GET", "/api/intake/vitals", null, 200)) {
+    for (JsonNode v : api.json("GET", "/api/intake/vitals", null, 200)) {
       if (v.path("metric").path("code").asInt() == MonitorCodes.HEART_RATE.code()) {
         return v.path("value").decimalValue();
       }
@@ -552,21 +474,18 @@ class AmbulanceToEdTest {
 
   // ------------------------------------------------------------------ the page
 
-  private Object js(String script, Object... args) {
-    return driver.executeScript(script, args);
-  }
-
   /** The text of the first element matching a CSS selector; "" when there is none. */
   private String text(String css) {
     Object t =
-        js("const e = document.querySelector(arguments[0]); return e ? e.textContent : '';", css);
+        page.js(
+            "const e = document.querySelector(arguments[0]); return e ? e.textContent : '';", css);
     return t == null ? "" : t.toString().trim();
   }
 
   /** An attribute of the first element matching a CSS selector; null when absent. */
   private String attribute(String css, String name) {
     Object v =
-        js(
+        page.js(
             "const e = document.querySelector(arguments[0]);"
                 + " return e ? e.getAttribute(arguments[1]) : null;",
             css,
@@ -575,13 +494,14 @@ class AmbulanceToEdTest {
   }
 
   private boolean exists(String css) {
-    return Boolean.TRUE.equals(js("return document.querySelector(arguments[0]) !== null;", css));
+    return Boolean.TRUE.equals(
+        page.js("return document.querySelector(arguments[0]) !== null;", css));
   }
 
   /** Whether the element of a test id (or id) is there and not hidden. */
   private boolean shown(String testIdOrId) {
     return Boolean.TRUE.equals(
-        js(
+        page.js(
             "const e = document.querySelector(\"[data-testid='\" + arguments[0] + \"']\")"
                 + " || document.getElementById(arguments[0]);"
                 + " return !!e && !e.classList.contains('hidden') && e.offsetParent !== null;",
@@ -591,7 +511,7 @@ class AmbulanceToEdTest {
   /** Clicks a board card (the board re-renders every second; try again if it did meanwhile). */
   private void clickCard(String css) {
     if (!driver.getCurrentUrl().endsWith("/")) {
-      driver.get(consoleUrl("/").toString());
+      driver.get(page.url("/").toString());
       await("the card on the board", SHOWN, () -> exists(css));
     }
     for (int attempt = 0; ; attempt++) {
@@ -608,32 +528,13 @@ class AmbulanceToEdTest {
   }
 
   private void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      boolean ok;
-      try {
-        ok = condition.getAsBoolean();
-      } catch (StaleElementReferenceException e) {
-        ok = false;
-      }
-      if (ok) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "timed out after "
-                + timeout.toMillis()
-                + " ms waiting for "
-                + what
-                + (driver == null ? "" : " (page " + driver.getCurrentUrl() + ")"));
-      }
-      try {
-        Thread.sleep(50);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
-    }
+    Poll.until(
+        what,
+        timeout,
+        Duration.ofMillis(50),
+        StaleElementReferenceException.class,
+        () -> driver == null ? "" : " (page " + driver.getCurrentUrl() + ")",
+        condition);
   }
 
   // ------------------------------------------------------------------ reporting
@@ -667,7 +568,7 @@ class AmbulanceToEdTest {
     for (AppProcess app : apps) {
       if (app != null) {
         System.out.println(
-            "=============== " + app.name + " log (" + app.log + ") ===============");
+            "=============== " + app.name() + " log (" + app.log() + ") ===============");
         System.out.println(app.tail(400));
       }
     }

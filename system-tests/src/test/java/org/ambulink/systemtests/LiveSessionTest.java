@@ -3,15 +3,9 @@ package org.ambulink.systemtests;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -23,13 +17,9 @@ import org.ambulink.appliance.journal.Journal;
 import org.ambulink.appliance.journal.JournalEntry;
 import org.ambulink.appliance.journal.JournalKey;
 import org.ambulink.appliance.journal.Journaled;
-import org.ambulink.drivers.hl7.Hl7Acks;
-import org.ambulink.drivers.hl7.Hl7Encoder;
 import org.ambulink.drivers.model.WaveformSegment;
-import org.ambulink.drivers.sim.MonitorSimulator;
-import org.ambulink.drivers.sim.SimulatorRunner;
-import org.ambulink.drivers.transport.tcp.MllpTcpClient;
-import org.ambulink.drivers.wfdb.WfdbReader;
+import org.ambulink.drivers.sim.MllpMonitor;
+import org.ambulink.testsupport.AppProcess;
 import org.ambulink.testsupport.CoturnServer;
 import org.ambulink.testsupport.HeadlessChromium;
 import org.ambulink.testsupport.TempDirs;
@@ -83,8 +73,6 @@ class LiveSessionTest {
   private static final ObjectMapper JSON = JsonMapper.builder().build();
   private static final SecureRandom RANDOM = new SecureRandom();
 
-  private final HttpClient http =
-      HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
   private final Path dir = TempDirs.create("live-session-test");
   private final Path screenshots =
       HeadlessChromium.buildDirectory(LiveSessionTest.class).resolve("screenshots");
@@ -97,8 +85,9 @@ class LiveSessionTest {
   private AppProcess appliance;
   private HeadlessChromium chromium;
   private ChromeDriver driver;
-  private SimulatorRunner simulator;
-  private Thread simulatorThread;
+  private ConsolePage page;
+  private ApplianceApi api;
+  private MllpMonitor simulator;
   private int consolePort;
   private int applianceHttpPort;
   private int mllpPort;
@@ -122,6 +111,7 @@ class LiveSessionTest {
     consolePort = AppProcess.freePort();
     applianceHttpPort = AppProcess.freePort();
     mllpPort = AppProcess.freePort();
+    api = new ApplianceApi(applianceHttpPort);
     String deviceToken = secret(32);
     String password = secret(16);
     String turnSecret = CoturnServer.randomSecret();
@@ -172,19 +162,20 @@ class LiveSessionTest {
                 "--ambulink.live.signaling.max-backoff=2s"));
     chromium = HeadlessChromium.start(1600, 1000);
     driver = chromium.driver();
+    page = new ConsolePage(consolePort, driver);
     console.awaitReady(
-        consoleUrl("/actuator/health"), body -> body.contains("\"UP\""), START_TIMEOUT);
-    appliance.awaitReady(applianceUrl("/api/intake"), body -> true, START_TIMEOUT);
+        page.url("/actuator/health"), body -> body.contains("\"UP\""), START_TIMEOUT);
+    appliance.awaitReady(api.url("/api/intake"), body -> true, START_TIMEOUT);
     mark("console and appliance answering");
     await(
         "the appliance's signaling socket to the console",
         CONNECT,
-        () -> "connected".equals(applianceStatus().path("live").path("state").asString()));
+        () -> "connected".equals(api.status().path("live").path("state").asString()));
     mark("appliance signaling connected");
 
     startSimulator();
     JsonNode transport =
-        applianceJson(
+        api.json(
             "POST",
             "/api/transports",
             """
@@ -200,9 +191,9 @@ class LiveSessionTest {
         "the transport known to the console",
         CONNECT,
         () -> {
-          driver.get(consoleUrl("/live.html?transport=" + transportId).toString());
+          driver.get(page.url("/live.html?transport=" + transportId).toString());
           return Boolean.TRUE.equals(
-              js(
+              page.js(
                   "return !document.getElementById('live').classList.contains('hidden')"
                       + " && !!window.ambulinkLive"));
         });
@@ -236,11 +227,10 @@ class LiveSessionTest {
 
   private void stopSimulator(List<Throwable> failures) throws InterruptedException {
     if (simulator != null) {
-      simulator.stop();
-      simulatorThread.interrupt();
-      simulatorThread.join(10_000);
-      if (simulatorThread.isAlive()) {
-        failures.add(new AssertionError("the simulator thread did not stop"));
+      try {
+        simulator.close();
+      } catch (IllegalStateException e) {
+        failures.add(e);
       }
       simulator = null;
     }
@@ -253,10 +243,7 @@ class LiveSessionTest {
   void videoAndEcgReachTheBrowser() throws Exception {
     guard(
         () -> {
-          await(
-              "the peer connection",
-              CONNECT,
-              () -> "connected".equals(state().path("connection").asString()));
+          awaitPeerConnection();
           JsonNode pair = selectedPair();
           mark("peer connection connected, selected candidate pair " + pair);
           if (relayOnly()) {
@@ -303,16 +290,20 @@ class LiveSessionTest {
         });
   }
 
+  private void awaitPeerConnection() {
+    await(
+        "the peer connection",
+        CONNECT,
+        () -> "connected".equals(state().path("connection").asString()));
+  }
+
   // ------------------------------------------------------------------ 2. a 30-second outage
 
   /** The relay outage of {@link LiveSessionRelayOnlyTest}: the relay is the only path there. */
   void relayOutage() throws Exception {
     guard(
         () -> {
-          await(
-              "the peer connection",
-              CONNECT,
-              () -> "connected".equals(state().path("connection").asString()));
+          awaitPeerConnection();
           long before = state().path("nextSeq").asLong();
           long cut = System.nanoTime();
           coturn.stopRelay();
@@ -331,7 +322,7 @@ class LiveSessionTest {
           if (rest > 0) {
             Thread.sleep(rest); // the outage itself, while the monitor keeps sending
           }
-          long nextAtRestore = applianceStatus().path("live").path("nextSeq").asLong();
+          long nextAtRestore = api.status().path("live").path("nextSeq").asLong();
           assertThat(nextAtRestore)
               .as("the monitor kept sending during the outage")
               .isGreaterThan(before + 100);
@@ -379,7 +370,7 @@ class LiveSessionTest {
           List<Throwable> failures = new ArrayList<>();
           stopSimulator(failures);
           assertThat(failures).isEmpty();
-          long next = applianceStatus().path("live").path("nextSeq").asLong();
+          long next = api.status().path("live").path("nextSeq").asLong();
           await(
               "the viewer's record complete up to frame " + (next - 1),
               Duration.ofSeconds(60),
@@ -506,7 +497,7 @@ class LiveSessionTest {
 
   private String canvasHash() {
     return String.valueOf(
-        js(
+        page.js(
             "const c = document.getElementById('ecg'); const d = c.getContext('2d')"
                 + ".getImageData(0, 0, c.width, c.height).data; let h = 2166136261;"
                 + " for (let i = 0; i < d.length; i += 7) { h = Math.imul(h ^ d[i], 16777619); }"
@@ -514,11 +505,7 @@ class LiveSessionTest {
   }
 
   private JsonNode pageJson(String script) {
-    return JSON.readTree(String.valueOf(js(script)));
-  }
-
-  private Object js(String script, Object... args) {
-    return driver.executeScript(script, args);
+    return JSON.readTree(String.valueOf(page.js(script)));
   }
 
   private String text(String css) {
@@ -530,15 +517,7 @@ class LiveSessionTest {
   }
 
   private void login(String password) {
-    driver.get(consoleUrl("/login.html").toString());
-    await(
-        "the login form's CSRF field",
-        CONNECT,
-        () -> !String.valueOf(js("return document.getElementById('csrf').value")).isEmpty());
-    driver.findElement(By.cssSelector("[data-testid='username']")).sendKeys(PHYSICIAN);
-    driver.findElement(By.cssSelector("[data-testid='password']")).sendKeys(password);
-    driver.findElement(By.cssSelector("[data-testid='login-submit']")).click();
-    await("leaving the login page", CONNECT, () -> !driver.getCurrentUrl().contains("/login.html"));
+    page.login(PHYSICIAN, password, CONNECT, this::await);
   }
 
   private static String summary(JsonNode record) {
@@ -557,74 +536,7 @@ class LiveSessionTest {
    * The simulated monitor in this JVM: PTB s0010_re (12 leads and more) at 500 Hz, 250 ms chunks.
    */
   private void startSimulator() throws IOException {
-    MonitorSimulator sim =
-        MonitorSimulator.builder(WfdbReader.read("ecg/s0010_re"))
-            .outputRate(500)
-            .chunk(Duration.ofMillis(250))
-            .deviceId(MONITOR)
-            .start(Instant.now())
-            .build();
-    Hl7Encoder encoder = new Hl7Encoder();
-    simulator =
-        SimulatorRunner.builder(
-                sim,
-                () -> MllpTcpClient.connect("127.0.0.1", mllpPort, Duration.ofSeconds(2)),
-                m -> encoder.encodeObservationReport(m).getBytes(StandardCharsets.UTF_8),
-                Hl7Acks::parse)
-            .speed(1)
-            .reconnectBackoff(Duration.ofMillis(200), Duration.ofSeconds(1))
-            .console(simulatorLines::add)
-            .build();
-    simulatorThread =
-        new Thread(
-            () -> {
-              try {
-                simulator.run();
-              } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-              } catch (RuntimeException e) {
-                simulatorLines.add("sim: failed: " + e);
-              }
-            },
-            "monitor-simulator");
-    simulatorThread.setDaemon(true);
-    simulatorThread.start();
-  }
-
-  private URI applianceUrl(String path) {
-    return URI.create("http://127.0.0.1:" + applianceHttpPort + path);
-  }
-
-  private URI consoleUrl(String path) {
-    return URI.create("http://127.0.0.1:" + consolePort + path);
-  }
-
-  private JsonNode applianceStatus() {
-    return applianceJson("GET", "/api/status", null, 200);
-  }
-
-  private JsonNode applianceJson(String method, String path, String body, int expectedStatus) {
-    try {
-      HttpRequest.Builder b =
-          HttpRequest.newBuilder(applianceUrl(path))
-              .timeout(Duration.ofSeconds(10))
-              .header("Content-Type", "application/json");
-      b.method(
-          method,
-          body == null
-              ? HttpRequest.BodyPublishers.noBody()
-              : HttpRequest.BodyPublishers.ofString(body));
-      HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
-      assertThat(r.statusCode())
-          .as("%s %s answered %s", method, path, r.body())
-          .isEqualTo(expectedStatus);
-      return JSON.readTree(r.body());
-    } catch (IOException e) {
-      throw new AssertionError(method + " " + path + " failed: " + e, e);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError("interrupted", e);
-    }
+    simulator = LoopbackMonitor.start(MONITOR, mllpPort, sim -> sim, simulatorLines::add);
   }
 
   // ------------------------------------------------------------------ plumbing
@@ -644,28 +556,7 @@ class LiveSessionTest {
   }
 
   private void await(String what, Duration timeout, BooleanSupplier condition) {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
-      boolean ok;
-      try {
-        ok = condition.getAsBoolean();
-      } catch (RuntimeException e) {
-        ok = false;
-      }
-      if (ok) {
-        return;
-      }
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError(
-            "timed out after " + timeout.toMillis() + " ms waiting for " + what);
-      }
-      try {
-        Thread.sleep(100);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError("interrupted waiting for " + what, e);
-      }
-    }
+    Poll.until(what, timeout, Duration.ofMillis(100), RuntimeException.class, () -> "", condition);
   }
 
   private void mark(String what) {
@@ -692,7 +583,7 @@ class LiveSessionTest {
   private void printLogs() {
     for (AppProcess app : new AppProcess[] {appliance, console}) {
       if (app != null) {
-        System.out.println("=============== " + app.name + " log ===============");
+        System.out.println("=============== " + app.name() + " log ===============");
         System.out.println(app.tail(300));
       }
     }
