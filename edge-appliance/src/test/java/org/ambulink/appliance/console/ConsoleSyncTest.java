@@ -554,9 +554,13 @@ class ConsoleSyncTest {
                             + ",\"detail\":\"unknown device token\"}")));
   }
 
-  /** Every post the console received, oldest first. */
+  /**
+   * Every post of events the console received, oldest first (not the live session's signaling
+   * socket, which the appliance also opens to the console).
+   */
   private List<ServeEvent> serveEvents() {
     List<ServeEvent> all = new ArrayList<>(console.getAllServeEvents());
+    all.removeIf(s -> !s.getRequest().getUrl().startsWith(ConsoleProperties.EVENTS_PATH));
     Collections.reverse(all);
     return all;
   }
