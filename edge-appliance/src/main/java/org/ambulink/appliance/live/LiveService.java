@@ -173,7 +173,10 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
     if (!(token instanceof Pending p)) {
       return;
     }
-    numbering.remove(p.dedupeKey());
+    synchronized (numbering) {
+      numbering.remove(p.dedupeKey());
+      numbering.notifyAll();
+    }
     if (p.slot() < 0) {
       return;
     }
@@ -210,12 +213,18 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
    */
   private void awaitInFlight() {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
-    while (!numbering.isEmpty() && System.nanoTime() < deadline) {
-      try {
-        Thread.sleep(2);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+    synchronized (numbering) { // woken by journaled() as each append finishes
+      while (!numbering.isEmpty()) {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+          return;
+        }
+        try {
+          TimeUnit.NANOSECONDS.timedWait(numbering, left);
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          return;
+        }
       }
     }
   }
@@ -659,8 +668,9 @@ public final class LiveService implements JournalSink.Tap, AutoCloseable {
           if (f.sequence() < o || f.sequence() > end) {
             continue;
           }
-          while (p.rtc.events().isOpen() && p.rtc.events().bufferedAmount() > EVENTS_HIGH_WATER) {
-            Thread.sleep(5); // pacing: the live ECG shares the association
+          // pacing: the live ECG shares the association
+          if (!p.rtc.events().awaitBufferedAtMost(EVENTS_HIGH_WATER, Duration.ofSeconds(30))) {
+            throw new IllegalStateException("the events channel closed or stopped draining");
           }
           p.rtc.events().send(EcgFrameCodec.encode(f));
           sent++;

@@ -29,6 +29,8 @@ public final class RtcChannel {
   private volatile Consumer<byte[]> handler = bytes -> {};
   private volatile Consumer<String> textHandler = text -> {};
   private volatile boolean disposed;
+  private final Object bufferLock = new Object();
+  private long bufferChanges; // guarded by bufferLock
   private final java.util.concurrent.atomic.AtomicInteger inNative =
       new java.util.concurrent.atomic.AtomicInteger();
 
@@ -38,7 +40,9 @@ public final class RtcChannel {
     channel.registerObserver(
         new RTCDataChannelObserver() {
           @Override
-          public void onBufferedAmountChange(long previousAmount) {}
+          public void onBufferedAmountChange(long previousAmount) {
+            bufferChanged();
+          }
 
           @Override
           public void onStateChange() {
@@ -88,6 +92,44 @@ public final class RtcChannel {
   }
 
   /** Bytes queued for sending and not yet handed to the transport. */
+  /**
+   * Waits until at most {@code limit} bytes are queued (woken by the channel's buffered-amount
+   * callback, not by polling). False when the channel closed or {@code timeout} passed first.
+   */
+  public boolean awaitBufferedAtMost(long limit, java.time.Duration timeout)
+      throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (true) {
+      long seen;
+      synchronized (bufferLock) {
+        seen = bufferChanges;
+      }
+      // the native reads happen outside the lock: the callback that wakes us needs it
+      if (!isOpen()) {
+        return false;
+      }
+      if (bufferedAmount() <= limit) {
+        return true;
+      }
+      synchronized (bufferLock) {
+        while (bufferChanges == seen) {
+          long left = deadline - System.nanoTime();
+          if (left <= 0) {
+            return false;
+          }
+          TimeUnit.NANOSECONDS.timedWait(bufferLock, left);
+        }
+      }
+    }
+  }
+
+  private void bufferChanged() {
+    synchronized (bufferLock) { // held only for this, never around a native call
+      bufferChanges++;
+      bufferLock.notifyAll();
+    }
+  }
+
   public long bufferedAmount() {
     if (!enter()) {
       return 0;
@@ -149,6 +191,7 @@ public final class RtcChannel {
       return; // dispose() waits for a callback in flight before freeing the channel
     }
     RTCDataChannelState state = channel.getState();
+    bufferChanged(); // a waiter for the buffer learns the channel closed
     if (state == RTCDataChannelState.OPEN) {
       opened.complete(null);
     } else if (state == RTCDataChannelState.CLOSED) {
@@ -189,6 +232,7 @@ public final class RtcChannel {
     }
     channel.close();
     channel.dispose();
+    bufferChanged();
     opened.completeExceptionally(new IllegalStateException("data channel " + label + " closed"));
     closedFuture.complete(null);
   }

@@ -121,13 +121,17 @@ class RtcPeerRelayTest {
               });
       for (int i = 0; i < count; i++) {
         a.events().send(message(i, 200 + (i % 7) * 300));
-        while (a.events().bufferedAmount() > 1 << 20) {
-          Thread.sleep(1);
-        }
+        assertThat(a.events().awaitBufferedAtMost(1 << 20, Duration.ofSeconds(15)))
+            .as("the send buffer drains below 1 MiB")
+            .isTrue();
       }
       assertThat(all.await(15, TimeUnit.SECONDS))
           .as("%d of %d reliable messages arrived", received.size(), count)
           .isTrue();
+      assertThat(a.events().awaitBufferedAtMost(0, Duration.ofSeconds(15)))
+          .as("woken as the buffer drains to empty")
+          .isTrue();
+      assertThat(a.events().bufferedAmount()).isZero();
       int expected = 0;
       for (byte[] m : received) {
         assertThat(sequenceIfIntact(m)).isEqualTo(expected++);
